@@ -1,0 +1,33 @@
+"""nbgrader configuration: solutions/ is the source, lessons/ the release, grading lives in grader/.
+
+Run nbgrader from this folder (formgrader finds the config that way) or pass
+--NbGrader.config_file=grader/nbgrader_config. The gradebook URL can be overridden with the
+environment variable BACKPROP_GRADEBOOK_URL (any SQLAlchemy URL, e.g. postgresql://...).
+"""
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+grader_dir = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(grader_dir)
+
+c.CourseDirectory.root = root
+c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "lessons"
+c.CourseDirectory.submitted_directory = "grader/submitted"
+c.CourseDirectory.autograded_directory = "grader/autograded"
+c.CourseDirectory.feedback_directory = "grader/feedback"
+c.CourseDirectory.db_url = os.environ.get(
+    "BACKPROP_GRADEBOOK_URL", "sqlite:///" + os.path.join(root, "grader", "gradebook.db"))
+
+# A student who deleted a graded cell gets it back (and is graded on it), instead of "needs manual grade".
+c.OverwriteCells.add_missing_cells = True
+# Never let one slow cell hold the class up.
+c.Execute.timeout = 30
+# Feedback must not show hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
