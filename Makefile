@@ -22,7 +22,7 @@ setup-dev: $(VENV)/.dev
 $(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r binder/requirements.txt -c constraints.txt
-	$(PIP) --no-deps --no-build-isolation -e .
+	$(PIP) --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.student requirements-dev.txt

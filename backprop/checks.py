@@ -7,6 +7,7 @@ never print the expected value.
 """
 import copy
 import inspect
+from contextlib import contextmanager
 from numbers import Number
 
 import numpy as np
@@ -33,6 +34,19 @@ def check(fn, *args, want=_MISSING, name=None, hidden=False):
             print(f"\N{CHECK MARK} {where} = {_show(got)}")
         return
     raise AssertionError(_explain(name, args, got, want, problem, where, hidden))
+
+
+@contextmanager
+def with_reference(namespace, *names):
+    """Inside the block, namespace's `names` are the reference functions: test one function alone."""
+    saved = {name: namespace[name] for name in names if name in namespace}
+    namespace.update({name: getattr(reference, name) for name in names})
+    try:
+        yield
+    finally:
+        for name in names:
+            namespace.pop(name, None)
+        namespace.update(saved)
 
 
 def compare(got, want):
@@ -126,16 +140,13 @@ def _explain_exception(name, args, exc, where):
 
 
 def _explain(name, args, got, want, problem, where, hidden):
-    if problem == "values":
-        named = _diagnose(name, args, got)
-        if named:
-            problem = named
-        elif hidden:
-            problem = "returned wrong values"
-        else:
-            problem = f"returned {_show(got)}"
+    named = _diagnose(name, args, got)
+    if named:
+        problem = named
+    elif problem.endswith("values"):
+        problem = problem[:-len("values")] + ("returned wrong values" if hidden else f"returned {_show(got)}")
     text = f"{where}: {problem}"
-    if not hidden and problem != "values":
+    if not hidden:
         text += f"\nexpected {_show(want)}"
     return text
 

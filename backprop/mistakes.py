@@ -25,10 +25,9 @@ def _sig(z):
 
 CATALOG = {
     "sigmoid": [
-        Mistake("sign of the exponent", "looks like 1 / (1 + e^z): the exponent needs a minus sign, e^-z",
+        Mistake("sign of the exponent", "looks like 1 / (1 + e^z), which equals e^-z / (1 + e^-z) = 1 - sigmoid(z): "
+                "the curve is mirrored; the exponent needs a minus sign, e^-z, and 1 goes on top",
                 lambda z: 1.0 / (1.0 + np.exp(z))),
-        Mistake("one minus sigmoid", "looks like e^-z / (1 + e^-z), which is 1 - sigmoid(z): put 1 on top",
-                lambda z: np.exp(-z) / (1.0 + np.exp(-z))),
         Mistake("minus in the denominator", "looks like 1 / (1 - e^-z): the denominator is 1 + e^-z",
                 lambda z: 1.0 / (1.0 - np.exp(-z))),
         Mistake("tanh", "looks like tanh(z), which squashes into (-1, 1); the sigmoid squashes into (0, 1)",

@@ -1,0 +1,19 @@
+"""Keep Jupyter, IPython and matplotlib state out of $HOME and the repo for every test and subprocess."""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+_STATE = tempfile.mkdtemp(prefix="backprop-test-state-")
+for var, sub in [("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),
+                 ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"),
+                 ("MPLCONFIGDIR", "matplotlib")]:
+    os.environ[var] = os.path.join(_STATE, sub)
+    os.makedirs(os.environ[var], exist_ok=True)
+os.environ["MPLBACKEND"] = "Agg"
+os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+# The course's own venv bin first: nbgrader runs alembic through PATH.
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")

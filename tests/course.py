@@ -1,0 +1,63 @@
+"""Test helpers: where the course lives, its notebooks, and how to build a student's submission."""
+import copy
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS, LESSONS, BANK = ROOT / "solutions", ROOT / "lessons", Path(__file__).parent / "bank"
+
+
+def lessons():
+    """Lesson names (NN_topic) that have a solutions notebook."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def read(kind, lesson):
+    """The solutions or released notebook of a lesson (kind: 'solutions' or 'lessons')."""
+    return nbformat.read(ROOT / kind / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def grade_info(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def answer_cells(nb):
+    """grade_id -> cell for every answer (solution) cell."""
+    return {grade_info(c)["grade_id"]: c for c in nb.cells if grade_info(c).get("solution")}
+
+
+def graded_cells(nb):
+    """grade_id -> cell for every graded test cell."""
+    return {grade_info(c)["grade_id"]: c for c in nb.cells
+            if grade_info(c).get("grade") and not grade_info(c).get("solution")}
+
+
+def solution_code(source):
+    """A solution cell's code as a student would write it: the BEGIN/END SOLUTION markers removed."""
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def finished(lesson, replace=None):
+    """The released notebook with every answer filled in from the solutions; replace maps grade_id -> code."""
+    nb = copy.deepcopy(read("lessons", lesson))
+    solved = answer_cells(read("solutions", lesson))
+    for grade_id, cell in answer_cells(nb).items():
+        cell.source = solution_code(solved[grade_id].source)
+    for grade_id, code in (replace or {}).items():
+        cells = answer_cells(nb)
+        assert grade_id in cells, f"{lesson} has no answer cell {grade_id!r}"
+        cells[grade_id].source = code
+    return nb
+
+
+def bank():
+    """Every bank entry as a dict with lesson, function, style, code, and for wrong ones mistake and message."""
+    entries = []
+    for path in sorted(BANK.glob("*.toml")):
+        for i, entry in enumerate(tomllib.loads(path.read_text())["entry"]):
+            entry = dict(entry, lesson=path.stem, id=f"{path.stem}:{entry['function']}:{i}")
+            entries.append(entry)
+    return entries

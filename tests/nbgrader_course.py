@@ -1,0 +1,72 @@
+"""A throwaway copy of the course with a real gradebook, graded by nbgrader's own commands."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course import ROOT
+
+
+class TempCourse:
+    """The course's config, solutions and lessons copied to `path`, assignments generated into its gradebook."""
+
+    def __init__(self, path):
+        self.root = Path(path)
+        for part in ("solutions", "grader/nbgrader_config.py"):
+            src, dst = ROOT / part, self.root / part
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
+        self.nbgrader("generate_assignment", "--force", "--CourseDirectory.assignment_id=*")
+
+    def nbgrader(self, *args):
+        """Run one nbgrader command from the course's grader/ folder; fail loudly on a non-zero exit."""
+        cmd = [sys.executable, "-m", "nbgrader", *args]
+        result = subprocess.run(cmd, cwd=self.root / "grader", capture_output=True, text=True)
+        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def submit(self, student, lesson, nb):
+        """Hand in nb as student's submission of lesson."""
+        folder = self.root / "grader" / "submitted" / student / lesson
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(folder / f"{lesson}.ipynb"))
+
+    def autograde(self, student_glob="*", jobs=2):
+        """Autograde every submission, in `jobs` nbgrader processes over disjoint student prefixes."""
+        students = sorted(p.name for p in (self.root / "grader" / "submitted").iterdir())
+        groups = sorted({s.split("-", 1)[0] for s in students})
+        procs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "--force",
+                                   "--CourseDirectory.assignment_id=*",
+                                   f"--CourseDirectory.student_id={g}-*"],
+                                  cwd=self.root / "grader", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True) for g in groups]
+        logs = [p.communicate()[0] for p in procs]
+        for p, log in zip(procs, logs):
+            assert p.returncode == 0, log
+        return "\n".join(logs)
+
+    def scores(self, student, lesson):
+        """grade_id -> (score, max_score) for every graded cell of one autograded submission."""
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{self.root / 'grader' / 'gradebook.db'}") as gb:
+            nb = gb.find_submission_notebook(lesson, lesson, student)
+            return {g.name: (g.score, g.max_score) for g in nb.grades}
+
+    def graded_outputs(self, student, lesson, grade_id):
+        """All text a graded cell printed in the autograded notebook (errors included)."""
+        path = self.root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                return "\n".join(_text(o) for o in cell.get("outputs", []))
+        raise KeyError(grade_id)
+
+
+def _text(output):
+    if output.output_type == "error":
+        return f"{output.ename}: {output.evalue}"
+    if output.output_type == "stream":
+        return output.text
+    return str(output.get("data", {}).get("text/plain", ""))
