@@ -127,3 +127,9 @@ def plot_bars(values, labels, ax=None, title=None, ylim=None):
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+# --- lessons 02-03 ---------------------------------------------------------------------------
+
+
+# --- lessons 04-05 ---------------------------------------------------------------------------

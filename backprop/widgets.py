@@ -85,3 +85,9 @@ def error_explorer(mine=None):
     controls = {"guess": slider("guess", 0.7, 0, 1),
                 "target": widgets.ToggleButtons(options=[1.0, 0.0], description="target")}
     return live(draw, controls)
+
+
+# --- lessons 02-03: who is to blame, hidden errors as a matrix -------------------------------
+
+
+# --- lessons 04-05: nudging a weight, the delta-weight formula -------------------------------
