@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: lab test lessons setup setup-dev clean
 
 lab: $(VENV)/.student  ## set up and open JupyterLab on lessons/
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons 00_feedforward/00_feedforward.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
 
 test: $(VENV)/.dev  ## set up and run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

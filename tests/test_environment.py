@@ -2,8 +2,10 @@
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,25 @@ def test_repo2docker_renders_the_binder_config(tmp_path):
     assert result.returncode == 0, log
     assert "python3.11" in log or "PYTHON_VERSION=3.11" in log or "python=3.11" in log, log[-2000:]
     assert "binder/requirements.txt" in log and "postBuild" in log
+
+
+def test_make_lab_opens_lesson_00_in_jupyterlab(tmp_path):
+    """`make lab` serves lessons/ and opens lesson 00 (the "browser" here records the page it was given)."""
+    seen, recorder = tmp_path / "opened.html", tmp_path / "browser.py"
+    recorder.write_text("import sys, urllib.parse, urllib.request\n"
+                        f"page = urllib.request.urlopen(sys.argv[1]).read().decode()\n"
+                        f"open({str(seen)!r}, 'w').write(page)\n")
+    args = f"--port=0 --ip=127.0.0.1 --ServerApp.open_browser=True --ServerApp.browser='{sys.executable} {recorder} %s'"
+    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"VENV={Path(sys.prefix)}"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for _ in range(300):
+            if seen.exists() and seen.read_text():
+                break
+            time.sleep(0.1)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        output = proc.communicate(timeout=30)[0].decode(errors="replace")
+    page = seen.read_text() if seen.exists() else ""
+    assert re.search(r"http://127\.0\.0\.1:\d+/lab/tree/00_feedforward/00_feedforward\.ipynb", page), output[-3000:]
+    assert "Serving notebooks from local directory: " + str(ROOT / "lessons") in output
