@@ -1,0 +1,60 @@
+"""feedback, export and student-edition on a temp course graded by real nbgrader autograde."""
+import csv
+
+import pytest
+
+from course import finished, read
+from grader import edition, export, feedback
+from nbgrader_course import TempCourse
+
+pytestmark = pytest.mark.nbgrader
+LESSON = "01_error"
+MEAN_COST = '''
+def cost(targets, guesses):
+    return float(np.mean((targets - guesses) ** 2))
+'''
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """Three students of lesson 01: one finished, one with the mean-instead-of-sum cost, one untouched stub."""
+    course = TempCourse(tmp_path_factory.mktemp("reports"))
+    course.submit("p0-ada", LESSON, finished(LESSON))
+    course.submit("p0-bob", LESSON, finished(LESSON, {"cost": MEAN_COST}))
+    course.submit("p1-cy", LESSON, read("lessons", LESSON))
+    course.autograde()
+    return course
+
+
+def test_feedback_names_the_mistake_and_hides_tests_and_answers(course):
+    pages = {p.parent.name: p.read_text() for p in feedback.write_all(course.root)}
+    assert set(pages) == {"p0-ada", "p0-bob", "p1-cy"}
+    bob = pages["p0-bob"]
+    assert "mean of the squared errors" in bob and "Score: <b>1 / 2</b>" in bob
+    hidden_source = read("solutions", LESSON).cells
+    secrets = [line.strip() for c in hidden_source if "BEGIN HIDDEN TESTS" in c.source
+               for line in c.source.split("### BEGIN HIDDEN TESTS")[1].splitlines() if len(line.strip()) > 12]
+    for page in pages.values():
+        assert "HIDDEN TESTS" not in page and "default_rng" not in page and "expected" not in page
+        assert not any(secret in page for secret in secrets)
+    assert "not written yet" in pages["p1-cy"] and "Score: <b>0 / 2</b>" in pages["p1-cy"]
+    assert pages["p0-ada"].count("passed") == 2
+
+
+def test_export_writes_one_row_per_student_and_a_class_report(course, tmp_path):
+    csv_path, report_path = export.write(course.root, tmp_path)
+    rows = list(csv.reader(csv_path.open()))
+    assert rows[0] == ["student", LESSON, "total"]
+    assert {r[0]: r[1:] for r in rows[1:]} == {"p0-ada": ["2", "2"], "p0-bob": ["1", "1"], "p1-cy": ["0", "0"]}
+    page = report_path.read_text()
+    assert page.count("data:image/png;base64,") == 2
+    assert "mean instead of sum" in page and "not written" in page
+
+
+def test_student_edition_has_lessons_and_package_but_no_solutions_or_grading(tmp_path):
+    files = edition.make(tmp_path / "student")
+    assert any(f.startswith("lessons/00_feedforward/") for f in files)
+    assert "backprop/reference.py" in files and "binder/requirements.txt" in files and "Makefile" in files
+    assert not [f for f in files if f.startswith(("solutions/", "grader/", "tests/"))]
+    with pytest.raises(FileExistsError):
+        edition.make(tmp_path / "student")
