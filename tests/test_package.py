@@ -98,10 +98,10 @@ def test_with_reference_swaps_names_and_restores_them():
 
 
 FIXTURES = {  # arguments on which every catalogued mistake should differ from the reference
-        "sigmoid": (RNG.normal(size=(3, 1)),),
-        "feedforward": (RNG.normal(size=(4, 3)), RNG.normal(size=(2, 4)), RNG.uniform(size=(3, 1))),
-        "output_error": (RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1))),
-        "cost": (RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1))),
+    "sigmoid": (RNG.normal(size=(3, 1)),),
+    "feedforward": (RNG.normal(size=(4, 3)), RNG.normal(size=(2, 4)), RNG.uniform(size=(3, 1))),
+    "output_error": (RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1))),
+    "cost": (RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1))),
 }
 
 
