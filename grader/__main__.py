@@ -1,17 +1,60 @@
 """python -m grader COMMAND: instructor tooling for the course."""
 import argparse
 import sys
+from pathlib import Path
 
-from . import LESSONS, release
+from . import LESSONS, ROOT, release
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("release", help="regenerate lessons/ from solutions/ (outputs stripped)")
+    collect_cmd = commands.add_parser("collect", help="copy handed-in notebooks (folder or .zip) into grader/submitted")
+    collect_cmd.add_argument("source", help="a folder or a .zip of handed-in notebooks")
+    collect_cmd.add_argument("--replace", action="store_true", help="overwrite a different earlier submission")
+    grade_cmd = commands.add_parser("grade", help="autograde in parallel, check outside the kernel, scan")
+    grade_cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="lessons to grade (default: all)")
+    grade_cmd.add_argument("--jobs", type=int, default=None, help="parallel graders (default: core count)")
+    grade_cmd.add_argument("--timeout", type=int, default=30, help="seconds per cell in the kernel (default 30)")
+    grade_cmd.add_argument("--check-timeout", type=float, default=5.0,
+                           help="seconds per call in the out-of-kernel check (default 5)")
+    feedback_cmd = commands.add_parser("feedback", help="one HTML page per student and lesson in grader/feedback")
+    export_cmd = commands.add_parser("export", help="grades CSV and class report in grader/exports")
+    edition_cmd = commands.add_parser("student-edition", help="copy the course without solutions or grading")
+    edition_cmd.add_argument("dest", help="a new folder for the student edition")
+    for sub in (collect_cmd, grade_cmd, feedback_cmd, export_cmd, edition_cmd):
+        sub.add_argument("--course", default=str(ROOT), help="course root (default: this repository)")
     args = parser.parse_args(argv)
     if args.command == "release":
         release.generate(LESSONS)
+    elif args.command == "collect":
+        from . import collect
+        report = collect.collect(args.source, args.course, replace=args.replace)
+        report.print()
+        return 1 if report.problems else 0
+    elif args.command == "grade":
+        from . import grade
+        subs = grade.grade(args.course, args.assignments, jobs=args.jobs, timeout=args.timeout,
+                           check_timeout=args.check_timeout,
+                           out=lambda line: print(line, flush=True))
+        return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
+    elif args.command == "feedback":
+        from . import feedback
+        pages = feedback.write_all(args.course)
+        print(f"wrote {len(pages)} feedback pages under {Path(args.course) / 'grader' / 'feedback'}")
+    elif args.command == "export":
+        from . import export
+        for path in export.write(args.course):
+            print(f"wrote {path}")
+    elif args.command == "student-edition":
+        from . import edition
+        try:
+            files = edition.make(args.dest, args.course)
+        except (FileExistsError, RuntimeError) as exc:
+            print(f"student-edition: {exc}", file=sys.stderr)
+            return 2
+        print(f"wrote the student edition ({len(files)} files) to {args.dest}")
     return 0
 
 

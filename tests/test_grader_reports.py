@@ -1,10 +1,11 @@
 """feedback, export and student-edition on a temp course graded by real nbgrader autograde."""
 import csv
+import subprocess
+import sys
 
 import pytest
 
-from course import finished, read
-from grader import edition, export, feedback
+from course import ROOT, finished, read
 from nbgrader_course import TempCourse
 
 pytestmark = pytest.mark.nbgrader
@@ -26,8 +27,16 @@ def course(tmp_path_factory):
     return course
 
 
+def grader(*args):
+    """Run `python -m grader ARGS` from the repo root, as an instructor would; return its output."""
+    result = subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def test_feedback_names_the_mistake_and_hides_tests_and_answers(course):
-    pages = {p.parent.name: p.read_text() for p in feedback.write_all(course.root)}
+    grader("feedback", "--course", course.root)
+    pages = {p.parent.name: p.read_text() for p in (course.root / "grader" / "feedback").glob("*/01_error.html")}
     assert set(pages) == {"p0-ada", "p0-bob", "p1-cy"}
     bob = pages["p0-bob"]
     assert "mean of the squared errors" in bob and "Score: <b>1 / 2</b>" in bob
@@ -41,8 +50,9 @@ def test_feedback_names_the_mistake_and_hides_tests_and_answers(course):
     assert pages["p0-ada"].count("passed") == 2
 
 
-def test_export_writes_one_row_per_student_and_a_class_report(course, tmp_path):
-    csv_path, report_path = export.write(course.root, tmp_path)
+def test_export_writes_one_row_per_student_and_a_class_report(course):
+    grader("export", "--course", course.root)
+    csv_path, report_path = (course.root / "grader" / "exports" / name for name in ("grades.csv", "report.html"))
     rows = list(csv.reader(csv_path.open()))
     assert rows[0] == ["student", LESSON, "total"]
     assert {r[0]: r[1:] for r in rows[1:]} == {"p0-ada": ["2", "2"], "p0-bob": ["1", "1"], "p1-cy": ["0", "0"]}
@@ -52,9 +62,11 @@ def test_export_writes_one_row_per_student_and_a_class_report(course, tmp_path):
 
 
 def test_student_edition_has_lessons_and_package_but_no_solutions_or_grading(tmp_path):
-    files = edition.make(tmp_path / "student")
+    grader("student-edition", tmp_path / "student")
+    files = [str(p.relative_to(tmp_path / "student")) for p in (tmp_path / "student").rglob("*") if p.is_file()]
     assert any(f.startswith("lessons/00_feedforward/") for f in files)
     assert "backprop/reference.py" in files and "binder/requirements.txt" in files and "Makefile" in files
     assert not [f for f in files if f.startswith(("solutions/", "grader/", "tests/"))]
-    with pytest.raises(FileExistsError):
-        edition.make(tmp_path / "student")
+    again = subprocess.run([sys.executable, "-m", "grader", "student-edition", str(tmp_path / "student")],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode != 0 and "exists" in again.stderr

@@ -1,0 +1,289 @@
+"""`python -m grader collect` and `grade`, each a real run on a temp copy of the course (lessons 00 and 01).
+
+One class is graded once with --jobs 2 (the adversarial corpus beside honest students), then again
+with --jobs 1: the gradebook must hold the same scores. Every attack scores zero on what it attacks;
+the honest students in the same batch keep full marks; handed-in files are never modified.
+"""
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+
+from course import ROOT, finished, read
+from nbgrader_course import TempCourse
+
+pytestmark = pytest.mark.nbgrader
+
+FF, ERR = "00_feedforward", "01_error"
+
+
+def grader(*args):
+    """Run `python -m grader ARGS` from the repo root; return (exit code, output)."""
+    result = subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True)
+    return result.returncode, result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------ collect
+
+def _write(path, data=b"{}"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def collect_course(tmp_path_factory):
+    return TempCourse(tmp_path_factory.mktemp("collect"))
+
+
+def test_collect_matching_rules(collect_course, tmp_path):
+    """Every documented pattern lands in submitted/<student>/<lesson>/; the rest is listed with a reason."""
+    inbox = tmp_path / "inbox"
+    nb = nbformat.writes(read("lessons", FF)).encode()
+    files = {
+        "jdoe_00_feedforward.ipynb": ("jdoe", FF),
+        "Doe, Jane_12345_20261121-1830_01_error.ipynb": ("doe-jane", ERR),
+        "smithann_LATE_123_456_00_feedforward-1.ipynb": ("smithann", FF),
+        "bo/01_error.ipynb": ("bo", ERR),
+        "cy/00_feedforward/00_feedforward.ipynb": ("cy", FF),
+        "Dee 00-Feedforward (1).ipynb": ("dee", FF),
+    }
+    for name in files:
+        _write(inbox / name, nb)
+    _write(inbox / "notes_jdoe.ipynb", nb)                       # no lesson
+    _write(inbox / "x_00_feedforward_01_error.ipynb", nb)        # two lessons
+    _write(inbox / "00_feedforward.ipynb", nb)                   # no student
+    _write(inbox / "ed_01_error.ipynb", nb)                      # duplicate pair, different content
+    _write(inbox / "ed/01_error.ipynb", nb + b"\n")
+    _write(inbox / "readme.txt", b"hi")
+    _write(inbox / ".ipynb_checkpoints/jdoe_00_feedforward-checkpoint.ipynb", nb)
+    before = {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()}
+
+    code, out = grader("collect", str(inbox), "--course", str(collect_course.root))
+    assert code == 1, out  # problems were listed
+    submitted = collect_course.root / "grader" / "submitted"
+    for name, (student, lesson) in files.items():
+        assert (submitted / student / lesson / f"{lesson}.ipynb").read_bytes() == nb, (name, out)
+    got = {f"{p.parent.parent.name}/{p.parent.name}" for p in submitted.rglob("*.ipynb")}
+    assert got == {f"{s}/{l}" for s, l in files.values()}, out
+    for name, reason in [("notes_jdoe.ipynb", "no lesson name"), ("x_00_feedforward_01_error.ipynb", "more than one lesson"),
+                         ("00_feedforward.ipynb", "no student"), ("ed_01_error.ipynb", "duplicate"),
+                         ("ed/01_error.ipynb", "duplicate"), ("readme.txt", "not a notebook")]:
+        line = next((l for l in out.splitlines() if l.startswith(f"NOT collected {name}:")), "")
+        assert reason in line, f"{name}: {reason!r} not reported:\n{out}"
+    assert {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()} == before, "originals changed"
+
+    # Collecting again is a no-op; a different notebook for the same slot is a conflict, kept apart.
+    zipped = tmp_path / "again.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("subs/jdoe_00_feedforward.ipynb", nb)
+        z.writestr("subs/bo_01_error.ipynb", nb + b" ")
+    code, out = grader("collect", str(zipped), "--course", str(collect_course.root))
+    assert "already collected" in out and "conflict" in out and code == 1, out
+    assert (submitted / "bo" / ERR / f"{ERR}.ipynb").read_bytes() == nb
+    code, out = grader("collect", str(zipped), "--course", str(collect_course.root), "--replace")
+    assert code == 0 and "REPLACED" in out, out
+    assert (submitted / "bo" / ERR / f"{ERR}.ipynb").read_bytes() == nb + b" "
+
+
+# ------------------------------------------------------------------ grade
+
+SIGMOID_WRONG = "def sigmoid(z):\n    return 0.5 + 0 * z\n"
+ATTACKS = {
+    # student: (lesson, answers, the test cells the attack must lose)
+    "allclose": (FF, {"sigmoid": "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+                                 "np.isclose = lambda *a, **k: True\n" + SIGMOID_WRONG}, {"test_sigmoid"}),
+    "blank": (FF, {"sigmoid": SIGMOID_WRONG + "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n",
+                   "feedforward": "def feedforward(W_ih, W_ho, x):\n    return x, x\n"},
+              {"test_sigmoid", "test_feedforward"}),
+    "alwayseq": (ERR, {"cost": "class Same(float):\n    def __eq__(self, other):\n        return True\n"
+                               "    __hash__ = float.__hash__\n"
+                               "def cost(targets, guesses):\n    return Same(0.0)\n"}, {"test_cost"}),
+    "exits": (FF, {"sigmoid": "import sys\ndef sigmoid(z):\n    sys.exit(0)\n"}, {"test_sigmoid"}),
+    "loops": (FF, {"feedforward": "def feedforward(W_ih, W_ho, x):\n    while True:\n        pass\n"},
+              {"test_feedforward"}),
+    "kills": (FF, {"sigmoid": "import os\ndef sigmoid(z):\n    os._exit(1)\n"}, {"test_sigmoid"}),
+    "helpers": (FF, {"sigmoid": "import backprop.checks\nbackprop.checks.compare = lambda got, want: None\n"
+                                "backprop.checks._diagnose = lambda *a: None\n" + SIGMOID_WRONG}, {"test_sigmoid"}),
+    "showtb": (FF, {"sigmoid": "get_ipython().showtraceback = lambda *a, **k: None\n" + SIGMOID_WRONG},
+               {"test_sigmoid"}),
+    "toploop": (ERR, {"output_error": "while True:\n    pass\n"}, {"test_output_error"}),
+    "membomb": (ERR, {"output_error": "def output_error(target, guess):\n    block = bytearray(8 * 1024 ** 3)\n"
+                                      "    return target - guess\n"}, {"test_output_error"}),
+}
+# Reads the answer from solutions/ (the course copy and the repo) or vandalises the gradebook and another
+# student's submission; needs the sandbox's namespaces to fail, so these two are skipped without them.
+PEEK = """import json, os
+def sigmoid(z):
+    return z
+for root in {roots!r}:
+    try:
+        nb = json.load(open(os.path.join(root, "solutions", "00_feedforward", "00_feedforward.ipynb")))
+        exec(next("".join(c["source"]) for c in nb["cells"] if c["metadata"].get("nbgrader", {{}}).get("grade_id") == "sigmoid"))
+    except Exception:
+        pass
+"""
+VANDAL = """import glob, os
+for root in {roots!r}:
+    for path in glob.glob(os.path.join(root, "grader", "**", "*"), recursive=True):
+        try:
+            if os.path.isfile(path):
+                open(path, "wb").write(b"vandalised")
+        except Exception:
+            pass
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+"""
+HONEST = {"honest-a": FF, "honest-b": ERR, "honest-c": FF}
+
+
+def _damaged_duplicate():
+    nb = finished(FF, {"sigmoid": SIGMOID_WRONG})
+    i = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    twin = copy.deepcopy(nb.cells[i])
+    twin["id"] = "duplicated-answer"
+    nb.cells.insert(i + 1, twin)
+    return nb
+
+
+def _deleted_tests():
+    nb = finished(FF, {"sigmoid": SIGMOID_WRONG})
+    nb.cells = [c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") not in ("test_sigmoid", "check_sigmoid")]
+    return nb
+
+
+def _scores(course, student, lesson):
+    return {k: v[0] for k, v in course.scores(student, lesson).items()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The class graded with --jobs 2: (course, output, gradebook scores, hashes of handed-in files)."""
+    course = TempCourse(tmp_path_factory.mktemp("grade"))
+    for student, lesson in HONEST.items():
+        course.submit(student, lesson, finished(lesson))
+    for student, (lesson, answers, _) in ATTACKS.items():
+        course.submit(student, lesson, finished(lesson, answers))
+    course.submit("dupids", FF, _damaged_duplicate())
+    course.submit("deleted", FF, _deleted_tests())
+    course.submit("honest-a", ERR, finished(ERR))
+    from grader import sandbox
+    if sandbox.isolation()["ns"]:  # never let a vandal loose without the sandbox; only the temp course is targeted
+        course.submit("peeker", FF, finished(FF, {"sigmoid": PEEK.format(roots=[str(course.root), str(ROOT)])}))
+        course.submit("vandal", FF, finished(FF, {"sigmoid": VANDAL.format(roots=[str(course.root)])}))
+    relabelled = json.loads(nbformat.writes(finished(ERR)))
+    relabelled["nbformat"], relabelled["nbformat_minor"] = 3, 0
+    (course.root / "grader" / "submitted" / "relabel" / ERR).mkdir(parents=True)
+    (course.root / "grader" / "submitted" / "relabel" / ERR / f"{ERR}.ipynb").write_text(json.dumps(relabelled))
+    course.submit("renamed", FF, finished(FF))
+    (course.root / "grader" / "submitted" / "renamed" / FF / f"{FF}.ipynb").rename(
+        course.root / "grader" / "submitted" / "renamed" / FF / "Untitled1.ipynb")
+    reordered = finished(ERR, {"output_error": "def output_error(target, guess):\n    return guess - target\n"})
+    reordered.cells = reordered.cells[::-1]
+    course.submit("reorder", ERR, reordered)
+    broken = course.root / "grader" / "submitted" / "broken" / ERR
+    broken.mkdir(parents=True)
+    (broken / f"{ERR}.ipynb").write_text(nbformat.writes(finished(ERR))[:500])
+    hashes = _hashes(course)
+    code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "3", "--check-timeout", "1")
+    return course, code, out, _all_scores(course), hashes
+
+
+def _hashes(course):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in (course.root / "grader" / "submitted").rglob("*") if p.is_file()}
+
+
+def _all_scores(course):
+    report = json.loads((course.root / "grader" / "reports" / "grade.json").read_text())
+    return {(r["student"], r["lesson"]): _scores(course, r["student"], r["lesson"])
+            for r in report["submissions"] if r["status"] in ("graded", "flagged")}
+
+
+def test_honest_students_keep_full_marks(graded):
+    course, code, out, scores, _ = graded
+    for student, lesson in list(HONEST.items()) + [("honest-a", ERR)]:
+        got = scores[(student, lesson)]
+        assert got and all(v == 1.0 for v in got.values()), (student, lesson, got, out)
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKS))
+def test_attack_scores_zero_on_what_it_attacks(graded, student):
+    course, code, out, scores, _ = graded
+    lesson, _, attacked = ATTACKS[student]
+    got = scores[(student, lesson)]
+    for grade_id, score in got.items():
+        if grade_id in attacked:
+            assert score == 0, f"{student} kept {score} on {grade_id}:\n{out}"
+        else:
+            assert score == 1.0, f"{student} lost {grade_id} though it was not attacked:\n{out}"
+
+
+def test_student_code_cannot_read_solutions_or_write_the_course(graded):
+    """With the sandbox's namespaces, solutions/ is invisible and the gradebook and other students untouched."""
+    from grader import sandbox
+    if not sandbox.isolation()["ns"]:
+        pytest.skip("no mount namespaces here: " + sandbox.isolation()["why"])
+    course, code, out, scores, hashes = graded
+    assert scores[("peeker", FF)]["test_sigmoid"] == 0.0, out
+    assert scores[("vandal", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
+    assert _hashes(course) == hashes
+
+
+def test_tampering_is_flagged(graded):
+    course, code, out, scores, _ = graded
+    report = {(r["student"], r["lesson"]): r
+              for r in json.loads((course.root / "grader" / "reports" / "grade.json").read_text())["submissions"]}
+    assert any("np.allclose" in f for f in report[("allclose", FF)]["flags"])
+    assert any("input_transformers_cleanup" in f for f in report[("blank", FF)]["flags"])
+    assert any("sys.exit" in f for f in report[("exits", FF)]["flags"])
+    assert report[("honest-a", FF)]["flags"] == [] and report[("honest-a", FF)]["status"] == "graded"
+
+
+def test_damaged_notebooks_are_graded_from_the_template_or_rejected(graded):
+    course, code, out, scores, hashes = graded
+    assert scores[("dupids", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, out
+    assert scores[("deleted", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, out
+    assert "duplicate grade ids" in out and "missing cells" in out, out
+    assert "broken/01_error: REJECTED" in out and "not valid JSON" in out, out
+    assert code == 1  # a rejected notebook makes the run exit non-zero, after grading everyone else
+    assert _hashes(course) == hashes, "a handed-in file was modified"
+
+
+def test_wrong_version_name_or_order_still_graded(graded):
+    """A v4 notebook labelled nbformat 3, a renamed file, and reversed cells are graded, answers kept."""
+    course, code, out, scores, _ = graded
+    assert scores[("relabel", ERR)] == {"test_output_error": 1.0, "test_cost": 1.0}, out
+    assert scores[("renamed", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
+    assert scores[("reorder", ERR)] == {"test_output_error": 0.0, "test_cost": 1.0}, out
+    assert "wrong file name 'Untitled1.ipynb'" in out and "reordered" in out, out
+
+
+def test_nbgrader_export_agrees(graded):
+    """nbgrader's own export reads the final (lowered) scores from the gradebook."""
+    course, _, out, scores, _ = graded
+    course.nbgrader("export", "--to=export.csv")
+    import csv
+    rows = list(csv.DictReader((course.root / "grader" / "export.csv").open()))
+    total = {(r["student_id"], r["assignment"]): float(r["score"]) for r in rows}
+    for key, got in scores.items():
+        assert total[key] == sum(got.values()), (key, total[key], got)
+    assert total[("blank", FF)] == 0.0 and total[("allclose", FF)] == 1.0
+
+
+def test_summary_and_formgrader_files(graded):
+    course, code, out, scores, _ = graded
+    assert f"{FF:<18}" in out and f"{ERR:<18}" in out and "done in" in out
+    assert (course.root / "grader" / "autograded" / "honest-a" / FF / f"{FF}.ipynb").exists()
+
+
+def test_jobs_1_gives_identical_scores(graded):
+    course, _, _, scores, _ = graded
+    code, out = grader("grade", "--course", str(course.root), "--jobs", "1", "--timeout", "3", "--check-timeout", "1")
+    assert _all_scores(course) == scores, out
