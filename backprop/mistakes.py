@@ -129,7 +129,7 @@ CATALOG = {
         Mistake("own outputs", "you multiplied by the layer's own outputs (@ o.T): the right factor is what feeds the layer, the inputs",
                 lambda e, o, x, lr: ref.layer_gradient(e, o, lr) @ o.T),
         Mistake("no transpose", "you forgot the transpose on the inputs: (n, 1) @ (1, m) needs inputs.T",
-                lambda e, o, x, lr: ref.layer_gradient(e, o, lr) * x),
+                lambda e, o, x, lr: ref.layer_gradient(e, o, lr) @ x),
         Mistake("no learning rate", "you forgot the learning rate",
                 lambda e, o, x, lr: ref.layer_gradient(e, o, 1.0) @ x.T),
         Mistake("no slope", "you forgot the slope factor o * (1 - o)",

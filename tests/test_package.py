@@ -105,7 +105,7 @@ FIXTURES = {  # arguments on which every catalogued mistake should differ from t
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIXTURES))
+@pytest.mark.parametrize("name", sorted(mistakes.CATALOG))
 def test_every_catalogued_mistake_differs_from_the_reference(name):
     """A mistake that agreed with the reference could never be named: each must give another answer."""
     args = FIXTURES[name]
@@ -117,3 +117,81 @@ def test_every_catalogued_mistake_differs_from_the_reference(name):
         except Exception:
             continue
         assert checks.compare(theirs, want) is not None, f"{name}: {mistake.label} equals the reference"
+
+
+# --- lessons 02-05 ---------------------------------------------------------------------------
+
+def _numeric_grad(f, W, eps=1e-6):
+    """Central differences of scalar f at every entry of W (an independent oracle)."""
+    grad = np.zeros_like(W)
+    for idx in np.ndindex(W.shape):
+        old = W[idx]
+        W[idx] = old + eps
+        up = f(W)
+        W[idx] = old - eps
+        down = f(W)
+        W[idx] = old
+        grad[idx] = (up - down) / (2 * eps)
+    return grad
+
+
+def test_split_error_on_the_seeds_numbers():
+    assert np.allclose(ref.split_error(np.array([0.2, 0.1]), 0.3), [0.2, 0.1])
+
+
+def test_hidden_errors_proportional_matches_the_spelled_out_formula():
+    W, e = RNG.uniform(0.1, 1, (3, 4)), RNG.normal(size=(3, 1))
+    oracle = [sum(W[i, j] / sum(W[i, k] for k in range(4)) * e[i, 0] for i in range(3)) for j in range(4)]
+    got = ref.hidden_errors_proportional(W, e)
+    assert got.shape == (4, 1) and np.allclose(got.ravel(), oracle)
+
+
+def test_hidden_errors_is_the_proportional_rule_without_denominators():
+    W, e = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 1))
+    oracle = [sum(W[i, j] * e[i, 0] for i in range(2)) for j in range(3)]
+    assert np.allclose(ref.hidden_errors(W, e).ravel(), oracle)
+
+
+def test_backpropagate_errors_walks_back_one_transpose_at_a_time():
+    Ws = [RNG.normal(size=(4, 2)), RNG.normal(size=(3, 4)), RNG.normal(size=(2, 3))]
+    e = RNG.normal(size=(2, 1))
+    got = ref.backpropagate_errors(Ws, e)
+    assert [g.shape for g in got] == [(4, 1), (3, 1), (2, 1)] and got[-1] is e
+    assert np.allclose(got[0], Ws[1].T @ (Ws[2].T @ e))
+    assert len(ref.backpropagate_errors(Ws[:1], e)) == 1
+
+
+def test_nudge_line_steps_against_the_numerical_gradient_of_half_the_squared_error():
+    m, b, x, t, lr = 0.4, -0.2, 1.7, 0.9, 0.05
+    half_cost = lambda p: 0.5 * (t - (p[0] * x + p[1])) ** 2
+    grad = _numeric_grad(half_cost, np.array([m, b]))
+    assert np.allclose(ref.nudge_line(m, b, x, t, lr), np.array([m, b]) - lr * grad)
+
+
+def test_sigmoid_slope_from_output_is_the_sigmoids_numerical_slope():
+    z = RNG.normal(size=(3, 2))
+    eps = 1e-6
+    numeric = (ref.sigmoid(z + eps) - ref.sigmoid(z - eps)) / (2 * eps)
+    assert np.allclose(ref.sigmoid_slope_from_output(ref.sigmoid(z)), numeric, atol=1e-9)
+
+
+def test_delta_weights_is_minus_lr_times_the_numerical_gradient_for_one_sigmoid_layer():
+    W, h, t, lr = RNG.normal(size=(2, 3)), RNG.uniform(size=(3, 1)), np.array([[1.0], [0.0]]), 0.3
+    half_cost = lambda W: 0.5 * float(np.sum((t - ref.sigmoid(W @ h)) ** 2))
+    o = ref.sigmoid(W @ h)
+    got = ref.delta_weights(ref.output_error(t, o), o, h, lr)
+    assert got.shape == W.shape and np.allclose(got, -lr * _numeric_grad(half_cost, W.copy()), atol=1e-9)
+    assert np.allclose(ref.layer_gradient(np.array([[0.3], [-0.4]]), np.array([[0.7], [0.4]]), 0.1), [[0.0063], [-0.0096]])
+
+
+FIXTURES.update({
+    "split_error": (RNG.uniform(0.1, 1, 4), -0.37),
+    "hidden_errors_proportional": (RNG.uniform(0.1, 1, (2, 3)), RNG.normal(size=(2, 1))),
+    "hidden_errors": (RNG.normal(size=(3, 3)), RNG.normal(size=(3, 1))),
+    "backpropagate_errors": ([RNG.normal(size=(5, 3)), RNG.normal(size=(4, 5)), RNG.normal(size=(2, 4))],
+                             RNG.normal(size=(2, 1))),
+    "nudge_line": (-0.3, 0.7, 1.7, -0.4, 0.05),
+    "sigmoid_slope_from_output": (RNG.uniform(0.05, 0.95, (3, 2)),),
+    "layer_gradient": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
+    "delta_weights": (RNG.normal(size=(4, 1)), RNG.uniform(0.05, 0.95, (4, 1)), RNG.uniform(size=(4, 1)), 1.7),
+})

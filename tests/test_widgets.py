@@ -1,0 +1,64 @@
+"""Every explorer builds and draws from the reference math, before and after the student answers."""
+import matplotlib
+import numpy as np
+import pytest
+
+from backprop import reference as ref
+from backprop import widgets
+
+matplotlib.use("Agg")
+W_IH = np.array([[0.9, -0.4], [0.3, 0.8], [-0.5, 0.6]])
+W_HO = np.array([[0.2, -0.7, 0.4], [0.5, 0.1, -0.3]])
+X = np.array([[1.0], [0.5]])
+
+EXPLORERS = {  # explorer -> (positional args, the graded function its `mine=` shows)
+    "feedforward_explorer": ((), "feedforward"),
+    "sigmoid_explorer": ((), None),
+    "error_explorer": ((), "output_error"),
+    "blame_explorer": ((), "split_error"),
+    "blame_two_outputs_explorer": ((), "hidden_errors_proportional"),
+    "matrix_explorer": ((), "hidden_errors"),
+    "error_flow_explorer": ((), "backpropagate_errors"),
+    "descent_explorer": ((), "nudge_line"),
+    "slope_explorer": ((), None),
+    "delta_weights_explorer": ((W_IH, W_HO, X), "delta_weights"),
+}
+
+
+def _stub(*args):
+    raise NotImplementedError()
+
+
+def _controls(box):
+    """Every value-carrying control inside a widget tree."""
+    found = []
+    for child in getattr(box, "children", ()):
+        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
+            found.append(child)
+        found.extend(_controls(child))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+@pytest.mark.parametrize("mine", ["none", "stub", "reference"])
+def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatch):
+    """The explorer draws once on creation and again on every control change, whatever the student's code."""
+    args, graded = EXPLORERS[name]
+    draws = []
+    real_show = widgets.plt.show
+    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: (draws.append(len(widgets.plt.get_fignums())),
+                                                               real_show(*a, **k), widgets.plt.close("all")))
+    kwargs = {}
+    if graded:
+        kwargs["mine"] = {"none": None, "stub": _stub, "reference": getattr(ref, graded)}[mine]
+    box = getattr(widgets, name)(*args, **kwargs)
+    assert draws and draws[-1] >= 1, "nothing was drawn on creation"
+    control = _controls(box)[0]
+    before = len(draws)
+    options = getattr(control, "options", None)
+    if options:
+        control.value = [o for o in options if o != control.value][0]
+    else:
+        step = getattr(control, "step", 1)
+        control.value = control.value - step if control.value + step > control.max else control.value + step
+    assert len(draws) == before + 1 and draws[-1] >= 1, "moving a control did not redraw"
