@@ -1,0 +1,200 @@
+"""Fixtures for the real-browser tests: one JupyterLab server and one Chromium for the session.
+
+JupyterLab serves a temp copy of the notebooks (autosave writes outputs back) with user settings in a
+temp dir; every test gets a fresh browser context and its kernel sessions are deleted afterwards.
+Every wait is bounded, so a hang fails a test instead of stalling CI.
+"""
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+SERVER_START_TIMEOUT = 90  # seconds; measured 2 to 4 s on an idle machine
+STOP_TIMEOUT = 15
+
+# User settings for the test server: no news toast, no update check, no extension manager calls to PyPI.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
+}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running `jupyter lab`: its URL, token and served root directory, plus a little REST."""
+
+    def __init__(self, root, log_path):
+        self.root, self.log_path = Path(root), Path(log_path)
+        self.port, self.token = _free_port(), secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.timings = []  # (test id, {phase: seconds}) rows written to timings.txt at the end
+
+    def start(self, settings_dir, workspaces_dir):
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={self.port}", "--port-retries=0", f"--IdentityProvider.token={self.token}",
+               "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={self.root}",
+               "--ServerApp.log_level=WARN"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
+                   JUPYTERLAB_WORKSPACES_DIR=str(workspaces_dir), PYTHONUNBUFFERED="1")
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.root, start_new_session=True)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                self.api("GET", "/api/status", timeout=2)
+                return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"jupyter lab not ready after {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()  # SIGTERM: the server shuts its kernels down
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(STOP_TIMEOUT)
+        self._log.close()
+
+    def log_tail(self, chars=4000):
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def api(self, method, path, timeout=10):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def delete_sessions(self):
+        """Shut down every kernel session (the server reuses a session per notebook path)."""
+        for session in self.api("GET", "/api/sessions") or []:
+            try:
+                self.api("DELETE", f"/api/sessions/{session['id']}", timeout=20)
+            except urllib.error.HTTPError:
+                pass  # already gone
+
+    def tree_url(self, relpath):
+        return f"{self.url}/lab/tree/{relpath}?token={self.token}"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Path of Debian's Chromium; missing means skip locally but FAIL in CI (.ci/run installs it)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run should have installed it)")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); browser tests skipped")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def lab(chromium, tmp_path_factory, artifacts):
+    """One JupyterLab server for the whole session, serving an empty temp dir (tests copy notebooks in)."""
+    base = tmp_path_factory.mktemp("lab")
+    root, settings, workspaces = base / "root", base / "settings", base / "workspaces"
+    for d in (root, settings, workspaces):
+        d.mkdir()
+    for rel, values in LAB_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    server = Lab(root, base / "jupyter-lab.log")
+    t0 = time.monotonic()
+    try:
+        server.start(settings, workspaces)
+        server.timings.append(("server start", {"ready": time.monotonic() - t0}))
+        yield server
+    finally:
+        server.stop()
+        shutil.copyfile(server.log_path, artifacts / "jupyter-lab.log")
+        lines = [f"{name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
+                 for name, phases in server.timings]
+        (artifacts / "timings.txt").write_text("\n".join(lines) + "\n")
+        print("\nbrowser timings:\n  " + "\n  ".join(lines))
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One headless Chromium for the session."""
+    from playwright.sync_api import sync_playwright
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
+                               timeout=60_000)
+        try:
+            yield b
+        finally:
+            b.close()
+    finally:
+        pw.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, lab, artifacts, request):
+    """A fresh browser context and page; kernels are shut down afterwards, a failure leaves a screenshot."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(60_000)
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("pageerror", lambda exc: pg.console_errors.append(str(exc)))
+    try:
+        yield pg
+    finally:
+        rep = getattr(request.node, "rep_call", None)
+        if rep is not None and rep.failed:
+            name = request.node.name.replace("[", "-").replace("]", "").replace("test_", "", 1)
+            try:
+                pg.screenshot(path=str(artifacts / f"FAILED-{name}.png"), timeout=10_000)
+            except Exception:  # noqa: BLE001 - best effort, the failure itself is what matters
+                pass
+        context.close()
+        lab.delete_sessions()

@@ -1,0 +1,269 @@
+"""Drive one notebook in JupyterLab through Playwright: open, run, read outputs, poke widgets.
+
+Commands go through `window.jupyterapp` (the server runs with `--LabApp.expose_app_in_browser`).
+Every wait has a bound; a timeout raises with what was seen last.
+"""
+import re
+import time
+
+IDLE_TIMEOUT = 90_000       # ms: page load to a started, idle kernel (measured 4 to 7 s)
+RUN_TIMEOUT = 180_000       # ms: Run All of one lesson, or one cell
+WIDGET_TIMEOUT = 30_000     # ms: a widget view appears / a picture redraws
+
+# Cells whose source calls something in the widgets module show an explorer.
+WIDGET_CALL = re.compile(r"\bwidgets\.\w+\s*\(")
+# Text of an output that is an error (a traceback, or an exception line such as `SyntaxError: ...`).
+ERROR_TEXT = re.compile(r"Traceback|^\s*\w*(Error|Exception)\b", re.M)
+
+# Shared JS: the notebook panel in the main area and the outputs of its cells, read from the model.
+JS_LIB = r"""
+window.__bp = {
+  panel() {
+    const w = window.jupyterapp.shell.currentWidget;
+    if (!w || !w.content || !w.sessionContext) throw new Error('no notebook is the current widget');
+    return w;
+  },
+  status() {
+    const p = this.panel(), c = p.sessionContext;
+    const bar = Array.from(document.querySelectorAll('.jp-StatusBar-Item')).map(e => e.innerText).join(' ');
+    return {path: p.context.path, display: c.kernelDisplayStatus,
+            kernel: c.session && c.session.kernel ? c.session.kernel.status : null,
+            idleInBar: bar.includes('| Idle')};
+  },
+  idle() {
+    const s = this.status();
+    return s.display === 'idle' && s.kernel === 'idle' && s.idleInBar;
+  },
+  cells() {
+    return this.panel().content.widgets.map((cell, i) => {
+      const m = cell.model;
+      cell.node.setAttribute('data-bp-cell', String(i));
+      const outs = m.type === 'code' ? m.outputs.toJSON() : [];
+      return {index: i, type: m.type, source: m.sharedModel.getSource(),
+              count: m.type === 'code' ? m.executionCount : null,
+              outputs: outs.map(o => ({type: o.output_type, ename: o.ename || null, evalue: o.evalue || null,
+                                       mimes: o.data ? Object.keys(o.data) : [], name: o.name || null}))};
+    });
+  },
+  allNumbered() {
+    return this.panel().content.widgets.every(c => c.model.type !== 'code' || c.model.executionCount !== null);
+  },
+  start(command, args) {
+    window.__bpResult = null;
+    window.jupyterapp.commands.execute(command, args || {}).then(
+      r => { window.__bpResult = {ok: r === undefined ? true : r}; },
+      e => { window.__bpResult = {error: String(e && e.stack || e)}; });
+  },
+  domErrors() {
+    // Rendered error outputs: stderr-typed outputs showing a traceback or an exception line.
+    const found = [];
+    this.panel().content.widgets.forEach((cell, i) => {
+      cell.node.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        .forEach(el => found.push({index: i, text: el.innerText}));
+    });
+    return found;
+  },
+  widgetSignature(i) {
+    // What a widget shows: the pictures and text of its Output areas (or of the whole view).
+    const node = this.panel().content.widgets[i].node;
+    const views = Array.from(node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets'));
+    return views.map(v => {
+      const outs = v.querySelectorAll('.widget-output');
+      const areas = outs.length ? Array.from(outs) : [v];
+      return areas.map(a => Array.from(a.querySelectorAll('img')).map(img => img.src).join('|') + '\n'
+                            + a.innerText).join('\n---\n');
+    }).join('\n===\n');
+  },
+};
+"""
+
+
+class Timeout(AssertionError):
+    pass
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab in a Playwright page."""
+
+    def __init__(self, page, lab):
+        self.page, self.lab = page, lab
+
+    def js(self, expr, arg=None):
+        return self.page.evaluate(f"(arg) => {{ if (!window.__bp) {{ {JS_LIB} }} return {expr}; }}", arg)
+
+    def wait(self, predicate, timeout, what, arg=None):
+        """Wait for a JS predicate (an expression over window.__bp and arg), bounded; report state on timeout."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        try:
+            self.page.wait_for_function(
+                f"(arg) => {{ if (!window.__bp) {{ {JS_LIB} }} try {{ return {predicate}; }} "
+                f"catch (e) {{ return false; }} }}", arg=arg, timeout=timeout, polling=100)
+        except PlaywrightTimeout:
+            try:
+                state = self.js("window.__bp.status()")
+            except Exception as exc:  # noqa: BLE001 - the state is only for the message
+                state = f"unavailable ({exc})"
+            raise Timeout(f"timed out after {timeout / 1000:.0f} s waiting for {what}; kernel: {state}") from None
+
+    def open(self, relpath):
+        """Load the notebook and wait until its kernel has started and is idle. Returns seconds taken."""
+        t0 = time.monotonic()
+        self.page.goto(self.lab.tree_url(relpath), wait_until="domcontentloaded")
+        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=IDLE_TIMEOUT)
+        self.wait(f"window.__bp.panel().context.path === {relpath!r} && window.__bp.panel().context.isReady",
+                  IDLE_TIMEOUT, f"{relpath} to open")
+        self.wait_idle(IDLE_TIMEOUT, "the kernel to start and go idle")
+        return time.monotonic() - t0
+
+    def wait_idle(self, timeout=RUN_TIMEOUT, what="the kernel to go idle"):
+        self.wait("window.__bp.idle()", timeout, what + ' (status bar "| Idle")')
+
+    def command(self, command, timeout, what, args=None):
+        """Execute a JupyterLab command and wait (bounded) for its promise to settle."""
+        self.js("window.__bp.start(arg.command, arg.args)", {"command": command, "args": args})
+        self.wait("window.__bpResult !== null", timeout, what)
+        result = self.js("window.__bpResult")
+        assert "error" not in result, f"{command} failed in the page: {result['error']}"
+        return result["ok"]
+
+    def run_all(self):
+        """Run All, wait until every code cell is numbered and the kernel is idle. Returns seconds taken."""
+        t0 = time.monotonic()
+        self.command("notebook:run-all-cells", RUN_TIMEOUT, "Run All to finish")
+        self.wait("window.__bp.allNumbered()", RUN_TIMEOUT,
+                  "every code cell to get an execution count (an error stops the queued cells)")
+        self.wait_idle()
+        return time.monotonic() - t0
+
+    def run_cells_one_by_one(self):
+        """Run each code cell on its own (an error does not stop the next one). Returns seconds taken."""
+        t0 = time.monotonic()
+        for cell in self.cells():
+            if cell["type"] != "code":
+                continue
+            self.js("(() => { const nb = window.__bp.panel().content; nb.activeCellIndex = arg; "
+                    "nb.deselectAll(); return true; })()", cell["index"])
+            self.command("notebook:run-cell", RUN_TIMEOUT, f"cell {cell['index']} to run")
+            self.wait(f"window.__bp.panel().content.widgets[{cell['index']}].model.executionCount !== null",
+                      RUN_TIMEOUT, f"cell {cell['index']} to get an execution count")
+            self.wait_idle()
+        return time.monotonic() - t0
+
+    def cells(self):
+        return self.js("window.__bp.cells()")
+
+    def errors(self):
+        """Errors from the notebook model and the rendered page: [(cell index, description)]."""
+        found = []
+        for cell in self.cells():
+            for out in cell["outputs"]:
+                if out["type"] == "error":
+                    found.append((cell["index"], f"{out['ename']}: {out['evalue']}"))
+        for el in self.js("window.__bp.domErrors()"):
+            if ERROR_TEXT.search(el["text"]):
+                found.append((el["index"], "rendered: " + el["text"][-600:]))
+        return found
+
+    def cell(self, index):
+        return self.page.locator(f'[data-bp-cell="{index}"]')
+
+    # --- widgets ------------------------------------------------------------------------------------
+
+    def widget_cells(self):
+        return [c for c in self.cells() if c["type"] == "code" and WIDGET_CALL.search(c["source"])]
+
+    def check_widget_rendered(self, index):
+        """The cell shows a live widget view (not 'Loading widget...', not a text repr) with something in it."""
+        cell = self.cell(index)
+        view = cell.locator(".jp-OutputArea-output > .jupyter-widgets").first
+        try:
+            view.wait_for(state="attached", timeout=WIDGET_TIMEOUT)
+        except Exception:  # noqa: BLE001 - replaced by a clear message
+            raise AssertionError(f"cell {index}: no widget view rendered; the output shows:\n"
+                                 f"{cell.locator('.jp-Cell-outputArea').inner_text()[:800]}") from None
+        self.wait(f"window.__bp.widgetSignature({index}).replace(/\\s/g, '').length > 0", WIDGET_TIMEOUT,
+                  f"cell {index}'s widget to draw something")
+        text = cell.locator(".jp-Cell-outputArea").inner_text()
+        for bad in ("Loading widget", "Error displaying widget", "Model not found"):
+            assert bad not in text, f"cell {index}: widget shows {bad!r}:\n{text[:800]}"
+
+    def signature(self, index):
+        return self.js(f"window.__bp.widgetSignature({index})")
+
+    def controls(self, index):
+        """(kind, locator) for every control in the cell's widget views."""
+        cell = self.cell(index)
+        found = []
+        for kind, selector in [("slider", ".widget-slider"), ("toggle-buttons", ".widget-toggle-buttons"),
+                               ("dropdown", ".widget-dropdown select"), ("checkbox", ".widget-checkbox input"),
+                               ("radio", ".widget-radio-box")]:
+            loc = cell.locator(f".jp-OutputArea-output > .jupyter-widgets {selector}")
+            found += [(kind, loc.nth(i)) for i in range(loc.count())]
+        return found
+
+    def move(self, kind, control):
+        """Change one control's value the way a student would; returns a description."""
+        if kind == "slider":
+            handle = control.locator(".noUi-handle").first
+            now, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+            key = "ArrowLeft" if now >= high else "ArrowRight"
+            handle.focus()
+            handle.press(key)
+            label = control.locator(".widget-label").first.inner_text()
+            return f"slider {label!r} {key} from {now}"
+        if kind == "toggle-buttons":
+            button = control.locator("button.widget-toggle-button:not(.mod-active)").first
+            label = button.inner_text()
+            button.click()
+            return f"toggle button {label!r}"
+        if kind == "dropdown":
+            current = control.input_value()
+            values = [o.get_attribute("value") for o in control.locator("option").all()]
+            other = next(v for v in values if v != current)
+            control.select_option(other)
+            return f"dropdown {current!r} -> {other!r}"
+        if kind == "checkbox":
+            control.click()
+            return "checkbox"
+        if kind == "radio":
+            radio = control.locator("input:not(:checked)").first
+            radio.click()
+            return "radio button"
+        raise ValueError(kind)
+
+    def check_control_redraws(self, index, kind, control):
+        """Move the control; the widget's picture or numbers must change, and show no error."""
+        before = self.signature(index)
+        what = self.move(kind, control)
+        self.wait(f"window.__bp.widgetSignature({index}) !== arg", WIDGET_TIMEOUT,
+                  f"cell {index}'s widget to redraw after {what}", arg=before)
+        self.wait_idle(WIDGET_TIMEOUT, f"the kernel to go idle after {what}")
+        self.wait_stable(index)
+        text = self.cell(index).locator(".jp-Cell-outputArea").inner_text()
+        assert not ERROR_TEXT.search(text), f"cell {index}: the widget shows an error after {what}:\n{text[-1500:]}"
+        return what
+
+    def wait_stable(self, index, quiet=0.3, timeout=10):
+        """Wait until the widget's signature stays the same for `quiet` seconds (a redraw has landed)."""
+        deadline = time.monotonic() + timeout
+        last = self.signature(index)
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.signature(index)
+            if now == last:
+                return
+            last = now
+        raise Timeout(f"cell {index}'s widget kept changing for {timeout} s")
+
+    # --- pictures -----------------------------------------------------------------------------------
+
+    def screenshot_notebook(self, path, max_height=20_000):
+        """A screenshot of the whole notebook: grow the viewport to the notebook's full height first."""
+        height = self.js("(() => { const n = window.__bp.panel().content.node; "
+                         "const outer = n.querySelector('.jp-WindowedPanel-outer') || n; "
+                         "const top = outer.getBoundingClientRect().top; "
+                         "return Math.ceil(top + Math.max(outer.scrollHeight, n.scrollHeight) + 60); })()")
+        width = self.page.viewport_size["width"]
+        self.page.set_viewport_size({"width": width, "height": max(900, min(int(height), max_height))})
+        self.page.wait_for_timeout(500)  # layout and image decoding after the resize
+        self.page.screenshot(path=str(path), timeout=30_000)

@@ -1,0 +1,88 @@
+"""Every lesson in real JupyterLab in Chromium: it runs clean, and its widgets render and respond.
+
+Three variants per lesson: the solutions notebook, the released lesson finished as a student would
+(tests/course.py `finished`), and the untouched released lesson (stubs raise NotImplementedError).
+Screenshots go to test-artifacts/browser/<lesson>-<variant>.png, timings to timings.txt there.
+"""
+import shutil
+import time
+
+import nbformat
+import pytest
+
+from course import LESSONS, SOLUTIONS, answer_cells, finished, lessons, read
+from jlab import NotebookPage
+
+pytestmark = pytest.mark.browser
+
+VARIANTS = ["solutions", "finished", "released"]
+
+
+def serve(lab, lesson, variant):
+    """Copy the lesson's folder for this variant into the server's root; returns the notebook's path there."""
+    folder = f"{lesson}-{variant}"
+    source = (SOLUTIONS if variant == "solutions" else LESSONS) / lesson
+    target = lab.root / folder
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    if variant == "finished":
+        nbformat.write(finished(lesson), target / f"{lesson}.ipynb")
+    return f"{folder}/{lesson}.ipynb"
+
+
+def stub_error(description):
+    """An error the untouched lesson is expected to show: a stub raising, or a check saying so."""
+    return description.startswith("NotImplementedError") or (
+        description.startswith("AssertionError") and "not written yet" in description)
+
+
+def check_widgets(nb):
+    """Every explorer renders, and every control of it changes the picture or numbers it shows."""
+    widget_cells = nb.widget_cells()
+    moved = []
+    for cell in widget_cells:
+        nb.check_widget_rendered(cell["index"])
+    for cell in widget_cells:
+        controls = nb.controls(cell["index"])
+        assert controls, f"cell {cell['index']} ({cell['source'][:60]!r}) shows a widget with no control to move"
+        for kind, control in controls:
+            moved.append(nb.check_control_redraws(cell["index"], kind, control))
+    return widget_cells, moved
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("lesson", lessons())
+def test_lesson_in_jupyterlab(lesson, variant, lab, page, artifacts):
+    if variant != "solutions" and not (LESSONS / lesson / f"{lesson}.ipynb").exists():
+        pytest.fail(f"lessons/{lesson} is not released: run `python -m grader release`")
+    path = serve(lab, lesson, variant)
+    nb = NotebookPage(page, lab)
+    timing = {"open": nb.open(path)}
+
+    if variant == "released":
+        timing["run cells one by one"] = nb.run_cells_one_by_one()
+        errors = nb.errors()
+        widget_indexes = {c["index"] for c in nb.widget_cells()}
+        stub_cells = {i for i, e in errors if stub_error(e)}  # their rendered tracebacks are expected too
+        unexpected = [(i, e) for i, e in errors if i in widget_indexes or i not in stub_cells]
+        assert not unexpected, ("the untouched lesson should only fail where a stub is called; also got:\n"
+                                + "\n".join(f"cell {i}: {e}" for i, e in unexpected))
+        if answer_cells(read("lessons", lesson)):
+            assert any(stub_error(e) for _, e in errors), "the untouched lesson ran without any stub error"
+    else:
+        timing["run all"] = nb.run_all()
+        errors = nb.errors()
+        assert not errors, "errors after Run All:\n" + "\n".join(f"cell {i}: {e}" for i, e in errors)
+        unnumbered = [c["index"] for c in nb.cells() if c["type"] == "code" and c["count"] is None]
+        assert not unnumbered, f"cells never ran: {unnumbered}"
+
+    t0 = time.monotonic()
+    widget_cells, moved = check_widgets(nb)
+    timing["widgets"] = time.monotonic() - t0
+    assert widget_cells, f"{lesson} has no widget cell (a cell calling widgets.<explorer>(...))"
+    nb.screenshot_notebook(artifacts / f"{lesson}-{variant}.png")
+    lab.timings.append((f"{lesson} {variant}", timing))
+    print(f"{lesson} {variant}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timing.items())
+          + f"; moved: {'; '.join(moved)}")
+    if page.console_errors:
+        print("page errors (not failing the test):", *page.console_errors[:5], sep="\n  ")
