@@ -109,7 +109,7 @@ class Lab:
                 pass  # already gone
 
     def tree_url(self, relpath):
-        return f"{self.url}/lab/tree/{relpath}?token={self.token}"
+        return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"  # reset: no tabs restored from earlier tests
 
 
 @pytest.fixture(scope="session")
