@@ -214,7 +214,14 @@ class NotebookPage:
         if kind == "toggle-buttons":
             button = control.locator("button.widget-toggle-button:not(.mod-active)").first
             label = button.inner_text()
-            button.click()
+            target = control.locator("button.widget-toggle-button", has_text=label).first
+            for _ in range(2):  # one retry: once (1 run in 20) a click did not select the button
+                target.click()
+                try:
+                    target.locator("xpath=self::*[contains(@class, 'mod-active')]").wait_for(timeout=5_000)
+                    break
+                except Exception:  # noqa: BLE001 - retried once, then the redraw wait reports it
+                    continue
             return f"toggle button {label!r}"
         if kind == "dropdown":
             current = control.input_value()
@@ -259,11 +266,14 @@ class NotebookPage:
 
     def screenshot_notebook(self, path, max_height=20_000):
         """A screenshot of the whole notebook: grow the viewport to the notebook's full height first."""
-        height = self.js("(() => { const n = window.__bp.panel().content.node; "
-                         "const outer = n.querySelector('.jp-WindowedPanel-outer') || n; "
-                         "const top = outer.getBoundingClientRect().top; "
-                         "return Math.ceil(top + Math.max(outer.scrollHeight, n.scrollHeight) + 60); })()")
+        scroll_top = ("(() => { const n = window.__bp.panel().content.node; "
+                      "const outer = n.querySelector('.jp-WindowedPanel-outer') || n; "
+                      "outer.scrollTop = 0; n.scrollTop = 0; "
+                      "return Math.ceil(outer.getBoundingClientRect().top + outer.scrollHeight + 30); })()")
+        height = self.js(scroll_top)
         width = self.page.viewport_size["width"]
         self.page.set_viewport_size({"width": width, "height": max(900, min(int(height), max_height))})
-        self.page.wait_for_timeout(500)  # layout and image decoding after the resize
+        self.page.wait_for_timeout(300)  # layout after the resize
+        self.js(scroll_top)
+        self.page.wait_for_timeout(300)  # image decoding
         self.page.screenshot(path=str(path), timeout=30_000)
