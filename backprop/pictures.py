@@ -375,7 +375,6 @@ def draw_weight_changes(changes, values=None, names=None, ax=None, title=None, f
     sizes = [changes[0].shape[1]] + [dW.shape[0] for dW in changes]
     ax = _axes(ax, (2.6 * len(sizes), 1.3 * max(sizes) + 1))
     ax = draw_network(changes, values=values, names=names, edge_labels=False, ax=ax, title=title)
-    sizes = [changes[0].shape[1]] + [dW.shape[0] for dW in changes]
     centres = _centres(sizes)
     for layer, dW in enumerate(changes):
         for dest in range(dW.shape[0]):
