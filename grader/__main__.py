@@ -17,6 +17,8 @@ def main(argv=None):
     grade_cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="lessons to grade (default: all)")
     grade_cmd.add_argument("--jobs", type=int, default=None, help="parallel graders (default: core count)")
     grade_cmd.add_argument("--timeout", type=int, default=30, help="seconds per cell in the kernel (default 30)")
+    grade_cmd.add_argument("--notebook-timeout", type=int, default=300,
+                           help="seconds for a whole notebook in the kernel; later cells are not run (default 300)")
     grade_cmd.add_argument("--check-timeout", type=float, default=5.0,
                            help="seconds per call in the out-of-kernel check (default 5)")
     feedback_cmd = commands.add_parser("feedback", help="one HTML page per student and lesson in grader/feedback")
@@ -36,7 +38,7 @@ def main(argv=None):
     elif args.command == "grade":
         from . import grade
         subs = grade.grade(args.course, args.assignments, jobs=args.jobs, timeout=args.timeout,
-                           check_timeout=args.check_timeout,
+                           check_timeout=args.check_timeout, notebook_timeout=args.notebook_timeout,
                            out=lambda line: print(line, flush=True))
         return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
     elif args.command == "feedback":

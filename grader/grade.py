@@ -134,7 +134,7 @@ def _groups(subs, jobs):
     return [[s for st in g for s in per_student[st]] for g in groups if g]
 
 
-def run_workers(groups, course, url, scratch, env, timeout, progress, tag="w"):
+def run_workers(groups, course, url, scratch, env, timeout, notebook_timeout, progress, tag="w"):
     """One nbgrader autograde process per group on its own scratch course; returns [(root, group, log)]."""
     procs = []
     for k, group in enumerate(groups):
@@ -146,10 +146,11 @@ def run_workers(groups, course, url, scratch, env, timeout, progress, tag="w"):
             stamp = sub.path.parent / "timestamp.txt"
             if stamp.exists():
                 shutil.copy(stamp, folder / "timestamp.txt")
-        cmd = [sys.executable, "-m", "nbgrader", "autograde", "--force",
+        cmd = [sys.executable, "-m", "grader.worker", "autograde", "--force",
                f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}",
                f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}",
-               "--CourseDirectory.assignment_id=*", f"--Execute.timeout={timeout}"]
+               "--CourseDirectory.assignment_id=*", f"--Execute.timeout={timeout}",
+               f"--GuardedExecute.notebook_timeout={notebook_timeout}"]
         if os.environ.get("BACKPROP_GRADE_DEBUG"):
             cmd.append("--log-level=DEBUG")
         procs.append((root, group, subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
@@ -176,9 +177,9 @@ def run_workers(groups, course, url, scratch, env, timeout, progress, tag="w"):
     return [(root, group, logs[str(root)]) for root, group, _ in procs]
 
 
-def kernel_pass(subs, jobs, course, url, scratch, env, timeout, progress, tag):
+def kernel_pass(subs, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, tag):
     """Autograde subs in the kernel with `jobs` nbgrader workers; set each one's status and in-kernel scores."""
-    results = run_workers(_groups(subs, jobs), course, url, scratch, env, timeout, progress, tag)
+    results = run_workers(_groups(subs, jobs), course, url, scratch, env, timeout, notebook_timeout, progress, tag)
     logs = course / "grader" / "reports"
     logs.mkdir(parents=True, exist_ok=True)
     for k, (_, _, log) in enumerate(results):
@@ -235,7 +236,7 @@ def write_final(url, subs):
         gb.db.commit()
 
 
-def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check_timeout=5.0):
+def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check_timeout=5.0, notebook_timeout=300):
     """Grade every submission of the assignments (all when None); returns the list of Submissions."""
     course = Path(course).resolve()
     started = time.monotonic()
@@ -270,6 +271,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         iso = sandbox.isolation()
         cfg = sandbox.launcher_config(base, hide=[course, scratch])
         env = tool_env()
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         sandbox.prebuild_mpl_cache(cfg)
         sandbox.write_kernelspec(scratch / "jupyter", cfg)
         env["JUPYTER_PATH"] = str(scratch / "jupyter") + os.pathsep + env.get("JUPYTER_PATH", "")
@@ -287,7 +289,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
                 out(f"[{bar:<20}] {done[0]:>3}/{total} {text}")
 
         t0 = time.monotonic()
-        kernel_pass(todo, jobs, course, url, scratch, env, timeout, progress, "w")
+        kernel_pass(todo, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, "w")
         t_kernel = time.monotonic() - t0
 
         t1 = time.monotonic()
@@ -295,13 +297,14 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         def check(sub):
             setup = next((c.source for c in templates[sub.lesson].cells
                           if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"), "import numpy as np")
-            sub.flags.extend(scan.scan_notebook(sandbox.student_cells(sub.nb, strip=False)))
             res, notes = sandbox.run_check(sandbox.student_cells(sub.nb), setup, hidden[sub.lesson], cfg,
                                            case_timeout=check_timeout)
             sub.notes.extend(notes)
             sub.check = sandbox.score_results(hidden[sub.lesson], res)
             progress(f"check   {sub.student}/{sub.lesson}")
 
+        for sub in todo:  # here, not in the threads: ast.parse is not thread-safe in CPython 3.11
+            sub.flags.extend(scan.scan_notebook(sandbox.student_cells(sub.nb, strip=False)))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(check, todo))
         # An in-kernel run that scored lower than the check, or a kernel that failed, is run once more:
@@ -315,7 +318,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
                 sub.status = "pending"
             total += len(again)
             t2 = time.monotonic()
-            kernel_pass(again, jobs, course, url, scratch, env, timeout, progress, "again")
+            kernel_pass(again, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, "again")
             t_kernel += time.monotonic() - t2
         for sub in todo:
             if sub.status == "kernel-failed":
@@ -409,6 +412,8 @@ def _limits_hit(path):
             name = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
             if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
                 notes.append(f"{name}: hit the time limit in the kernel")
+            elif output.get("ename") == "NotebookTimeLimit":
+                notes.append(f"{name}: not run (the notebook time limit was used up)")
             elif output.get("ename") == "MemoryError":
                 notes.append(f"{name}: hit the memory limit in the kernel")
     return notes

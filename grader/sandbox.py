@@ -16,7 +16,7 @@ file size, no core files, and when it can switch user, a process count); when ro
 CAP_SYS_ADMIN, private mount and PID namespaces (the course, the repository except ``backprop/`` and
 the venv, the instructor's home except the Python install, the grading scratch and other sandboxes
 covered by empty tmpfs; every other mount read-only; a fresh /proc; all capabilities dropped); and,
-when ``nobody`` can run this Python, that unprivileged user. ``isolation()`` probes what works.
+as root, an unprivileged user id of its own (else ``nobody``). ``isolation()`` probes what works.
 """
 import copy
 import json
@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,7 +43,7 @@ LAUNCHER = r"""
 import ctypes, json, os, resource, shutil, signal, sys, tempfile
 cfg = json.loads(sys.argv[1]); argv = sys.argv[2:]
 work = tempfile.mkdtemp(prefix="w-", dir=cfg["base"])
-env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL", "BACKPROP"))}
+env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL", "BACKPROP", "PYTHONPATH"))}
 env.update(HOME=work, TMPDIR=work, IPYTHONDIR=work + "/.ipython", MPLCONFIGDIR=work + "/.mpl",
            JUPYTER_CONFIG_DIR=work + "/.jupyter", JUPYTER_DATA_DIR=work + "/.jupyter-data",
            JUPYTER_RUNTIME_DIR=work + "/.jupyter-run", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
@@ -55,6 +56,8 @@ if "-f" in argv:
 if cfg.get("mpl") and os.path.isdir(cfg["mpl"]):  # a prebuilt matplotlib font cache saves each kernel ~0.1 s
     shutil.copytree(cfg["mpl"], work + "/.mpl")
 uid = cfg.get("uid")
+if uid is not None and cfg.get("own_uid"):  # a user id of its own: its process limit and files are its own
+    uid += os.getpid()
 if uid is not None:
     for d, _, files in os.walk(work):
         os.chown(d, uid, cfg["gid"])
@@ -119,6 +122,8 @@ if uid is not None:
     os.setgroups([])
     os.setgid(cfg["gid"])
     os.setuid(uid)
+if cfg.get("ns"):  # the namespace's first process dies with the launcher (and takes every process in it along)
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, after the user switch that would clear it
 os.execve(argv[0], argv, env)
 """
 
@@ -133,16 +138,20 @@ def _probe(cfg):
     return probe.returncode == 0, (probe.stderr.strip().splitlines() or ["?"])[-1]
 
 
-def isolation():
-    """What the launcher can do here (probed once): user switch to `nobody`, mount+PID namespaces.
+OWN_UID_BASE = 1_000_000  # sandbox k runs as uid OWN_UID_BASE + its launcher's pid (no passwd entry needed)
 
-    Returns {'user', 'uid', 'gid', 'ns', 'why'}. Switching to `nobody` needs root and an interpreter,
-    venv and course package that `nobody` can read (a pyenv Python under a private /root cannot be
-    used). Namespaces need root with CAP_SYS_ADMIN (unshare, mount).
+
+def isolation():
+    """What the launcher can do here (probed once): a user id per sandbox, mount+PID namespaces.
+
+    Returns {'user', 'uid', 'gid', 'own_uid', 'ns', 'why'}. As root, every sandbox runs as a user id of
+    its own (so the process-count limit, its files and its signals are its own), else as `nobody`,
+    when that user can read the interpreter, venv and course package (a pyenv Python under a private
+    /root cannot be used). Namespaces need root with CAP_SYS_ADMIN (unshare, mount).
     """
     if _ISOLATION:
         return _ISOLATION
-    _ISOLATION.update(user=None, uid=None, gid=None, ns=False)
+    _ISOLATION.update(user=None, uid=None, gid=None, own_uid=False, ns=False)
     if os.geteuid() != 0:
         _ISOLATION["why"] = "not root: student code runs as the instructor's own user, with rlimits only"
         return _ISOLATION
@@ -155,16 +164,23 @@ def isolation():
                    "file system read-only; no capabilities)" if ok else f"no namespaces ({err})")
         try:
             pw = pwd.getpwnam("nobody")
-            cfg = launcher_config(base, probing=True, ns=ok)
-            cfg.update(uid=pw.pw_uid, gid=pw.pw_gid)
-            ok, err = _probe(cfg)
         except KeyError:
-            ok, err = False, "no user 'nobody'"
-        if ok:
-            _ISOLATION.update(user="nobody", uid=pw.pw_uid, gid=pw.pw_gid)
-            why.append("runs as 'nobody'")
+            pw = None
+        gid = pw.pw_gid if pw else 65534
+        users = [("a user id of its own per sandbox", dict(uid=OWN_UID_BASE, gid=gid, own_uid=True))]
+        users += [("'nobody'", dict(uid=pw.pw_uid, gid=gid, own_uid=False))] if pw else []
+        errors = []
+        for label, ids in users:
+            cfg = launcher_config(base, probing=True, ns=_ISOLATION["ns"])
+            cfg.update(ids)
+            ok, err = _probe(cfg)
+            if ok:
+                _ISOLATION.update(user=label, **ids)
+                why.append(f"runs as {label}")
+                break
+            errors.append(f"{label}: {err}")
         else:
-            why.append(f"runs as root: cannot run this Python as 'nobody' ({err})")
+            why.append("runs as root: cannot run this Python as another user (" + "; ".join(errors) + ")")
     finally:
         shutil.rmtree(base, ignore_errors=True)
     _ISOLATION["why"] = "; ".join(why) + "; rlimits"
@@ -180,7 +196,7 @@ def make_base():
 
 def launcher_config(base, limits=None, hide=(), probing=False, ns=None):
     """The launcher's configuration: working folders under base; hide these folders (with the course)."""
-    iso = {"uid": None, "gid": None, "ns": False} if probing else isolation()
+    iso = {"uid": None, "gid": None, "ns": False, "own_uid": False} if probing else isolation()
     import backprop
     from . import ROOT
     keep = {os.path.realpath(p) for p in (os.path.dirname(backprop.__file__), sys.prefix, sys.base_prefix,
@@ -188,7 +204,7 @@ def launcher_config(base, limits=None, hide=(), probing=False, ns=None):
     hidden = {os.path.realpath(p) for p in (ROOT, os.path.expanduser("~"), base, *hide)}
     hidden = sorted(h for h in hidden if h != "/" and os.path.isdir(h))
     keep = sorted(k for k in keep if any(k.startswith(h + os.sep) for h in hidden))
-    return {"base": base, "uid": iso["uid"], "gid": iso["gid"], "limits": dict(LIMITS, **(limits or {})),
+    return {"base": base, "uid": iso["uid"], "gid": iso["gid"], "own_uid": iso["own_uid"], "limits": dict(LIMITS, **(limits or {})),
             "ns": iso["ns"] if ns is None else ns, "hide": hidden, "keep": keep, "mpl": os.path.join(base, "mpl")}
 
 
@@ -394,8 +410,15 @@ os._exit(0)
 
 
 def _encoder_source():
-    import inspect
-    return "\n".join(inspect.getsource(f) for f in (encode, decode, Foreign))
+    """The source of encode/decode/Foreign for the child (read once: inspect's ast.parse is not thread-safe)."""
+    with _ENCODER_LOCK:
+        if not _ENCODER:
+            import inspect
+            _ENCODER.append("\n".join(inspect.getsource(f) for f in (encode, decode, Foreign)))
+    return _ENCODER[0]
+
+
+_ENCODER, _ENCODER_LOCK = [], threading.Lock()
 
 
 def student_cells(nb, strip=True):

@@ -14,7 +14,7 @@ import zipfile
 import nbformat
 import pytest
 
-from course import ROOT, finished, read
+from course import ROOT, answer_cells, finished, read
 from nbgrader_course import TempCourse
 
 pytestmark = pytest.mark.nbgrader
@@ -94,6 +94,7 @@ def test_collect_matching_rules(collect_course, tmp_path):
 # ------------------------------------------------------------------ grade
 
 SIGMOID_WRONG = "def sigmoid(z):\n    return 0.5 + 0 * z\n"
+SLEEP = "613.25"  # the spawner's children: `sleep 613.25`, so leftovers can be found
 ATTACKS = {
     # student: (lesson, answers, the test cells the attack must lose)
     "allclose": (FF, {"sigmoid": "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
@@ -113,6 +114,20 @@ ATTACKS = {
     "showtb": (FF, {"sigmoid": "get_ipython().showtraceback = lambda *a, **k: None\n" + SIGMOID_WRONG},
                {"test_sigmoid"}),
     "toploop": (ERR, {"output_error": "while True:\n    pass\n"}, {"test_output_error"}),
+    "nptesting": (FF, {"sigmoid": "import numpy as np\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+                                  "np.testing.assert_array_almost_equal = lambda *a, **k: None\n"
+                                  "np.array_equal = lambda *a, **k: True\n" + SIGMOID_WRONG}, {"test_sigmoid"}),
+    "sigkill": (ERR, {"cost": "import os, signal\ndef cost(targets, guesses):\n    os.kill(os.getpid(), signal.SIGKILL)\n"},
+                {"test_cost"}),
+    "flood": (ERR, {"output_error": "print('x' * 20_000_000)\ndef output_error(target, guess):\n"
+                                    "    for _ in range(20000):\n        print('spam ' * 100)\n"
+                                    "    return guess - target\n"}, {"test_output_error"}),
+    "spawner": (FF, {"sigmoid": "import subprocess\nprocs = []\nfor _ in range(1000):\n    try:\n"
+                                "        procs.append(subprocess.Popen(['sleep', '" + SLEEP + "']))\n"
+                                "    except OSError:\n        break\nprint('spawned', len(procs))\n" + SIGMOID_WRONG},
+                {"test_sigmoid"}),
+    "bigfile": (ERR, {"cost": "def cost(targets, guesses):\n    open('big.bin', 'wb').write(b'0' * 100_000_000)\n"
+                              "    return float(np.sum((np.asarray(targets) - np.asarray(guesses)) ** 2))\n"}, {"test_cost"}),
     "membomb": (ERR, {"output_error": "def output_error(target, guess):\n    block = bytearray(8 * 1024 ** 3)\n"
                                       "    return target - guess\n"}, {"test_output_error"}),
 }
@@ -158,6 +173,18 @@ def _deleted_tests():
     return nb
 
 
+def _edited_locked_cells():
+    """A wrong sigmoid whose student also emptied the hidden-test cell, the visible check and patched setup."""
+    nb = finished(FF, {"sigmoid": SIGMOID_WRONG})
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in ("test_sigmoid", "check_sigmoid"):
+            cell.source = "pass"
+        elif grade_id == "setup":
+            cell.source += "\nnp.allclose = lambda *a, **k: True\n"
+    return nb
+
+
 def _scores(course, student, lesson):
     return {k: v[0] for k, v in course.scores(student, lesson).items()}
 
@@ -172,6 +199,7 @@ def graded(tmp_path_factory):
         course.submit(student, lesson, finished(lesson, answers))
     course.submit("dupids", FF, _damaged_duplicate())
     course.submit("deleted", FF, _deleted_tests())
+    course.submit("locked", FF, _edited_locked_cells())
     course.submit("honest-a", ERR, finished(ERR))
     from grader import sandbox
     if sandbox.isolation()["ns"]:  # never let a vandal loose without the sandbox; only the temp course is targeted
@@ -246,6 +274,38 @@ def test_tampering_is_flagged(graded):
     assert report[("honest-a", FF)]["flags"] == [] and report[("honest-a", FF)]["status"] == "graded"
 
 
+def test_output_flood_is_cut(graded):
+    """20 MB printed at top level and 50 MB inside the function: the autograded notebook stays small."""
+    course, code, out, scores, _ = graded
+    path = course.root / "grader" / "autograded" / "flood" / ERR / f"{ERR}.ipynb"
+    assert path.stat().st_size < 5 * 1024 ** 2, path.stat().st_size
+    assert "output cut by the grader" in path.read_text()
+
+
+def test_spawned_processes_are_bounded_and_reaped(graded):
+    """The spawner gets at most the process limit, and none of its children outlive grading."""
+    from grader import sandbox
+    course, code, out, scores, _ = graded
+    left = []
+    for status in __import__("pathlib").Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if SLEEP.encode() in status.read_bytes():
+                left.append(status.parent.name)
+        except OSError:
+            pass
+    assert not left, f"spawned processes still running: {left}"
+    if not sandbox.isolation()["own_uid"]:
+        pytest.skip("no user id of its own per sandbox here: the process limit cannot apply")
+    spawned = course.graded_outputs("spawner", FF, "sigmoid")
+    count = int(spawned.split("spawned", 1)[1].split()[0])
+    assert count < sandbox.LIMITS["nproc"], spawned
+
+
+def test_edited_locked_cells_are_restored(graded):
+    course, code, out, scores, _ = graded
+    assert scores[("locked", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, out
+
+
 def test_damaged_notebooks_are_graded_from_the_template_or_rejected(graded):
     course, code, out, scores, hashes = graded
     assert scores[("dupids", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, out
@@ -287,3 +347,18 @@ def test_jobs_1_gives_identical_scores(graded):
     course, _, _, scores, _ = graded
     code, out = grader("grade", "--course", str(course.root), "--jobs", "1", "--timeout", "3", "--check-timeout", "1")
     assert _all_scores(course) == scores, out
+
+
+def test_notebook_time_limit(tmp_path):
+    """Cells that each stay under the cell limit still cannot keep a notebook past its wall-clock limit."""
+    course = TempCourse(tmp_path)
+    course.submit("honest", FF, finished(FF))
+    nap = "import time\ntime.sleep(3.5)\n"
+    solved = finished(FF)
+    answers = {gid: c.source for gid, c in answer_cells(solved).items()}
+    course.submit("sleeper", FF, finished(FF, {gid: nap + code for gid, code in answers.items()}))
+    code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "4",
+                       "--notebook-timeout", "5")
+    assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
+    assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
+    assert "notebook time limit" in out, out
