@@ -37,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT, lesson_names, repair, sandbox, scan, tool_env
+from . import ROOT, lesson_names, repair, sandbox, scan, tool_env, zygote
 
 
 def db_url(course):
@@ -253,6 +253,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         return []
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grade-"))
     base = sandbox.make_base()
+    warm = None
     try:
         lessons = sorted({s.lesson for s in subs})
         templates = ensure_assignments(course, lessons, url, scratch)
@@ -273,7 +274,12 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         env = tool_env()
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         sandbox.prebuild_mpl_cache(cfg)
-        sandbox.write_kernelspec(scratch / "jupyter", cfg)
+        kernel_argv = None
+        if os.environ.get("BACKPROP_GRADE_ZYGOTE", "1") != "0":  # 0: every kernel a fresh Python (slower)
+            (course / "grader" / "reports").mkdir(parents=True, exist_ok=True)
+            warm = zygote.start(scratch / "zygote.sock", cfg, course / "grader" / "reports" / "zygote.log", env)
+            kernel_argv = zygote.stub_argv(scratch / "zygote.sock")
+        sandbox.write_kernelspec(scratch / "jupyter", cfg, kernel_argv)
         env["JUPYTER_PATH"] = str(scratch / "jupyter") + os.pathsep + env.get("JUPYTER_PATH", "")
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
         out(f"grading {len(todo)} notebooks ({len(subs) - len(todo)} rejected) of {len(lessons)} lesson(s) "
@@ -346,6 +352,9 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         write_final(url, todo)
         t_check = time.monotonic() - t1
     finally:
+        if warm is not None:
+            warm.kill()
+            warm.wait()
         left = sandbox.reap(base)
         if left:
             out(f"killed {left} process(es) student code left behind")

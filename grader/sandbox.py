@@ -39,91 +39,104 @@ from backprop import checks, reference
 
 LIMITS = {"cpu": 120, "as": 2 * 1024 ** 3, "fsize": 64 * 1024 ** 2, "nproc": 128, "core": 0}
 
-LAUNCHER = r"""
+ENTER = r"""
 import ctypes, json, os, resource, shutil, signal, sys, tempfile
-cfg = json.loads(sys.argv[1]); argv = sys.argv[2:]
-work = tempfile.mkdtemp(prefix="w-", dir=cfg["base"])
-env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL", "BACKPROP", "PYTHONPATH"))}
-env.update(HOME=work, TMPDIR=work, IPYTHONDIR=work + "/.ipython", MPLCONFIGDIR=work + "/.mpl",
-           JUPYTER_CONFIG_DIR=work + "/.jupyter", JUPYTER_DATA_DIR=work + "/.jupyter-data",
-           JUPYTER_RUNTIME_DIR=work + "/.jupyter-run", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
-           OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", BACKPROP_SANDBOX=cfg["base"])
-if "-f" in argv:
-    i = argv.index("-f") + 1
-    conn = os.path.join(work, "kernel.json")
-    shutil.copy(argv[i], conn)
-    argv[i] = conn
-if cfg.get("mpl") and os.path.isdir(cfg["mpl"]):  # a prebuilt matplotlib font cache saves each kernel ~0.1 s
-    shutil.copytree(cfg["mpl"], work + "/.mpl")
-uid = cfg.get("uid")
-if uid is not None and cfg.get("own_uid"):  # a user id of its own: its process limit and files are its own
-    uid += os.getpid()
-if uid is not None:
-    for d, _, files in os.walk(work):
-        os.chown(d, uid, cfg["gid"])
-        for f in files:
-            os.chown(os.path.join(d, f), uid, cfg["gid"])
-if cfg.get("ns"):
-    libc = ctypes.CDLL(None, use_errno=True)
-    def mount(src, target, fstype, flags, data=None):
-        enc = lambda v: v.encode() if isinstance(v, str) else v
-        if libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)) != 0:
-            raise OSError(ctypes.get_errno(), f"mount {target}")
-    RDONLY, NOSUID, NODEV, NOEXEC, REMOUNT, BIND, REC, PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
-    if libc.unshare(0x00020000 | 0x20000000) != 0:  # CLONE_NEWNS | CLONE_NEWPID
-        raise OSError(ctypes.get_errno(), "unshare")
-    mount(None, "/", None, REC | PRIVATE)
-    keep = [p for p in cfg["keep"] + [work] if os.path.exists(p)]
-    fds = {p: os.open(p, os.O_PATH) for p in keep}
-    for h in cfg["hide"]:
-        if os.path.isdir(h):
-            mount("tmpfs", h, "tmpfs", NOSUID | NODEV, "mode=755,size=64k")
-    for p, fd in fds.items():
-        os.makedirs(p, exist_ok=True)
-        mount(f"/proc/self/fd/{fd}", p, None, BIND | REC)
-        os.close(fd)
-    skip = ("/proc", "/sys", "/dev")
-    for line in open("/proc/self/mountinfo"):
-        point = line.split()[4].encode().decode("unicode_escape")
-        if point == work or point.startswith(skip):
-            continue
-        opts = line.split()[5].split(",")
-        flags = REMOUNT | BIND | RDONLY | sum(f for o, f in (("nosuid", NOSUID), ("nodev", NODEV), ("noexec", NOEXEC)) if o in opts)
-        try:
-            mount(None, point, None, flags)
-        except OSError:
-            pass
-    child = os.fork()
-    if child:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGTERM))
-        while True:
-            try:
-                _, status = os.waitpid(child, 0)
-                break
-            except ChildProcessError:
-                os._exit(1)
-            except InterruptedError:
+
+
+def enter(cfg, argv, forward=()):
+    # Set this process up as a sandbox; return (argv, env) for the program to run in it.
+    # With namespaces, the caller forks: the parent stays outside, waits and exits with the child's code;
+    # the child returns from here as the first process of the new PID namespace. `forward`: signals the
+    # parent passes on to the child (SIGINT when nobody signals the whole process group).
+    work = tempfile.mkdtemp(prefix="w-", dir=cfg["base"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL", "BACKPROP", "PYTHONPATH"))}
+    env.update(HOME=work, TMPDIR=work, IPYTHONDIR=work + "/.ipython", MPLCONFIGDIR=work + "/.mpl",
+               JUPYTER_CONFIG_DIR=work + "/.jupyter", JUPYTER_DATA_DIR=work + "/.jupyter-data",
+               JUPYTER_RUNTIME_DIR=work + "/.jupyter-run", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", BACKPROP_SANDBOX=cfg["base"])
+    if "-f" in argv:
+        i = argv.index("-f") + 1
+        conn = os.path.join(work, "kernel.json")
+        shutil.copy(argv[i], conn)
+        argv[i] = conn
+    if cfg.get("mpl") and os.path.isdir(cfg["mpl"]):  # a prebuilt matplotlib font cache saves each kernel ~0.1 s
+        shutil.copytree(cfg["mpl"], work + "/.mpl")
+    uid = cfg.get("uid")
+    if uid is not None and cfg.get("own_uid"):  # a user id of its own: its process limit and files are its own
+        uid += os.getpid()
+    if uid is not None:
+        for d, _, files in os.walk(work):
+            os.chown(d, uid, cfg["gid"])
+            for f in files:
+                os.chown(os.path.join(d, f), uid, cfg["gid"])
+    if cfg.get("ns"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        def mount(src, target, fstype, flags, data=None):
+            enc = lambda v: v.encode() if isinstance(v, str) else v
+            if libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)) != 0:
+                raise OSError(ctypes.get_errno(), f"mount {target}")
+        RDONLY, NOSUID, NODEV, NOEXEC, REMOUNT, BIND, REC, PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+        if libc.unshare(0x00020000 | 0x20000000) != 0:  # CLONE_NEWNS | CLONE_NEWPID
+            raise OSError(ctypes.get_errno(), "unshare")
+        mount(None, "/", None, REC | PRIVATE)
+        keep = [p for p in cfg["keep"] + [work] if os.path.exists(p)]
+        fds = {p: os.open(p, os.O_PATH) for p in keep}
+        for h in cfg["hide"]:
+            if os.path.isdir(h):
+                mount("tmpfs", h, "tmpfs", NOSUID | NODEV, "mode=755,size=64k")
+        for p, fd in fds.items():
+            os.makedirs(p, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}", p, None, BIND | REC)
+            os.close(fd)
+        skip = ("/proc", "/sys", "/dev")
+        for line in open("/proc/self/mountinfo"):
+            point = line.split()[4].encode().decode("unicode_escape")
+            if point == work or point.startswith(skip):
                 continue
-        os._exit(os.waitstatus_to_exitcode(status) % 256)
-    mount("proc", "/proc", "proc", NOSUID | NODEV | NOEXEC)
-    for cap in range(64):  # no capabilities left: no unmounting, no ptrace, no raw devices
-        libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
-os.chdir(work)
-lim = cfg["limits"]
-for name, key in [("RLIMIT_CPU", "cpu"), ("RLIMIT_AS", "as"), ("RLIMIT_FSIZE", "fsize"), ("RLIMIT_CORE", "core")]:
-    if lim.get(key) is not None and hasattr(resource, name):
-        try:
-            resource.setrlimit(getattr(resource, name), (lim[key], lim[key]))
-        except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS
-            pass
-if uid is not None:
-    resource.setrlimit(resource.RLIMIT_NPROC, (lim["nproc"], lim["nproc"]))
-    os.setgroups([])
-    os.setgid(cfg["gid"])
-    os.setuid(uid)
-if cfg.get("ns"):  # the namespace's first process dies with the launcher (and takes every process in it along)
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, after the user switch that would clear it
+            opts = line.split()[5].split(",")
+            flags = REMOUNT | BIND | RDONLY | sum(f for o, f in (("nosuid", NOSUID), ("nodev", NODEV), ("noexec", NOEXEC)) if o in opts)
+            try:
+                mount(None, point, None, flags)
+            except OSError:
+                pass
+        child = os.fork()
+        if child:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            for sig in (signal.SIGTERM, *forward):
+                signal.signal(sig, lambda n, _: os.kill(child, n))
+            while True:
+                try:
+                    _, status = os.waitpid(child, 0)
+                    break
+                except ChildProcessError:
+                    os._exit(1)
+                except InterruptedError:
+                    continue
+            os._exit(os.waitstatus_to_exitcode(status) % 256)
+        mount("proc", "/proc", "proc", NOSUID | NODEV | NOEXEC)
+        for cap in range(64):  # no capabilities left: no unmounting, no ptrace, no raw devices
+            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+    os.chdir(work)
+    lim = cfg["limits"]
+    for name, key in [("RLIMIT_CPU", "cpu"), ("RLIMIT_AS", "as"), ("RLIMIT_FSIZE", "fsize"), ("RLIMIT_CORE", "core")]:
+        if lim.get(key) is not None and hasattr(resource, name):
+            try:
+                resource.setrlimit(getattr(resource, name), (lim[key], lim[key]))
+            except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS
+                pass
+    if uid is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (lim["nproc"], lim["nproc"]))
+        os.setgroups([])
+        os.setgid(cfg["gid"])
+        os.setuid(uid)
+    if cfg.get("ns"):  # the namespace's first process dies with the launcher (and takes every process in it along)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, after the user switch that would clear it
+    return argv, env
+"""
+
+LAUNCHER = ENTER + r"""
+cfg = json.loads(sys.argv[1])
+argv, env = enter(cfg, sys.argv[2:])
 os.execve(argv[0], argv, env)
 """
 
@@ -218,11 +231,11 @@ def launch_argv(cfg, argv):
     return [sys.executable, "-c", LAUNCHER, json.dumps(cfg), *argv]
 
 
-def write_kernelspec(jupyter_path, cfg):
-    """A `python3` kernelspec under jupyter_path/kernels that starts ipykernel through the launcher."""
+def write_kernelspec(jupyter_path, cfg, argv=None):
+    """A `python3` kernelspec under jupyter_path/kernels that starts ipykernel through the launcher (or argv)."""
     folder = Path(jupyter_path) / "kernels" / "python3"
     folder.mkdir(parents=True, exist_ok=True)
-    argv = launch_argv(cfg, [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    argv = argv or launch_argv(cfg, [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
     (folder / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Python 3 (sandboxed grading)", "language": "python"}))
     return folder
