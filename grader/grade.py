@@ -274,11 +274,13 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         env = tool_env()
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         sandbox.prebuild_mpl_cache(cfg)
-        kernel_argv = None
-        if os.environ.get("BACKPROP_GRADE_ZYGOTE", "1") != "0":  # 0: every kernel a fresh Python (slower)
+        kernel_argv = spawn = None
+        if os.environ.get("BACKPROP_GRADE_ZYGOTE", "1") != "0":  # 0: every process a fresh Python (slower)
             (course / "grader" / "reports").mkdir(parents=True, exist_ok=True)
-            warm = zygote.start(scratch / "zygote.sock", cfg, course / "grader" / "reports" / "zygote.log", env)
-            kernel_argv = zygote.stub_argv(scratch / "zygote.sock")
+            sock = scratch / "zygote.sock"
+            warm = zygote.start(sock, cfg, course / "grader" / "reports" / "zygote.log", env)
+            kernel_argv = zygote.stub_argv(sock)
+            spawn = lambda python_args: zygote.stub_argv(sock, python_args)  # noqa: E731
         sandbox.write_kernelspec(scratch / "jupyter", cfg, kernel_argv)
         env["JUPYTER_PATH"] = str(scratch / "jupyter") + os.pathsep + env.get("JUPYTER_PATH", "")
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
@@ -304,7 +306,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
             setup = next((c.source for c in templates[sub.lesson].cells
                           if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"), "import numpy as np")
             res, notes = sandbox.run_check(sandbox.student_cells(sub.nb), setup, hidden[sub.lesson], cfg,
-                                           case_timeout=check_timeout)
+                                           case_timeout=check_timeout, spawn=spawn)
             sub.notes.extend(notes)
             sub.check = sandbox.score_results(hidden[sub.lesson], res)
             progress(f"check   {sub.student}/{sub.lesson}")

@@ -484,13 +484,15 @@ def _talk(argv, payload, wall, limit=16 * 1024 ** 2):
     return buf.decode("utf-8", "replace").splitlines(), timed_out, proc.returncode
 
 
-def run_check(cells, setup, tests, cfg, case_timeout=5.0, cell_timeout=None, wall=60.0):
+def run_check(cells, setup, tests, cfg, case_timeout=5.0, cell_timeout=None, wall=60.0, spawn=None):
     """Run the student's cells and every case of tests in sandboxed children; return per-case results.
 
     A child that dies or hangs is killed: if it was running a code cell, a new child runs again
     without that cell; if it was running a case, that case fails and a new child goes on with the
-    next one. Returns (results: one dict or None per flat case index, notes).
+    next one. `spawn(python_args)` gives the argv of a sandboxed Python (default: the launcher; `grade`
+    passes the zygote's stubs). Returns (results: one dict or None per flat case index, notes).
     """
+    argv = spawn(["-c", CHILD]) if spawn else launch_argv(cfg, [sys.executable, "-c", CHILD])
     flat = [case for _, _, cases in tests for case in cases]
     cell_timeout = cell_timeout or 2 * case_timeout
     job = {"cells": [("<setup>", _safe_setup(setup))] + list(cells), "encode": _encoder_source(),
@@ -499,7 +501,7 @@ def run_check(cells, setup, tests, cfg, case_timeout=5.0, cell_timeout=None, wal
     results, notes = [None] * len(flat), []
     deadline = time.monotonic() + wall
     for _ in range(len(flat) + len(job["cells"]) + 1):
-        lines, timed_out, rc = _talk(launch_argv(cfg, [sys.executable, "-c", CHILD]), json.dumps(job),
+        lines, timed_out, rc = _talk(argv, json.dumps(job),
                                      max(1.0, deadline - time.monotonic()))
         current, cell, done = None, None, False
         for line in lines[:10 * (len(flat) + len(job["cells"])) + 100]:

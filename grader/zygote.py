@@ -8,9 +8,10 @@ scratch folder, and forks a child for every kernel. The child enters the sandbox
 runs ipykernel in-process instead of exec'ing a new Python.
 
 jupyter_client starts, interrupts and kills a *stub* (``STUB``, the kernelspec's argv): the stub
-asks the zygote for a kernel, forwards SIGINT/SIGTERM to it, and exits with the kernel's exit code.
-When the stub dies (jupyter_client kills it), the zygote kills the kernel's whole process group, so
-no kernel outlives its stub.
+hands the zygote its stdin/stdout/stderr and asks for a kernel, forwards SIGINT/SIGTERM to it, and
+exits with the kernel's exit code. When the stub dies (jupyter_client kills it), the zygote kills
+the kernel's whole process group, so no kernel outlives its stub. The out-of-kernel checks use the
+same stubs with ``-c CODE`` instead of a kernel.
 
     python -m grader.zygote SOCKET CONFIG_JSON      (started by `grade`, stopped when it ends)
 """
@@ -29,7 +30,7 @@ STUB = r"""
 import json, os, signal, socket, sys
 conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 conn.connect(sys.argv[1])
-conn.sendall(json.dumps({"argv": sys.argv[2:]}).encode() + b"\n")
+socket.send_fds(conn, [json.dumps({"argv": sys.argv[2:], "env": dict(os.environ)}).encode() + b"\n"], [0, 1, 2])
 replies = conn.makefile("rb")
 pid = json.loads(replies.readline() or b'{"exit": 1}').get("pid")
 if pid is None:
@@ -40,11 +41,15 @@ line = replies.readline()
 os._exit(json.loads(line).get("exit", 1) if line else 1)
 """
 
+KERNEL_ARGS = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
 
-def stub_argv(socket_path):
-    """The kernelspec argv: a stub that gets its kernel from the zygote listening on socket_path."""
-    return [sys.executable, "-I", "-S", "-c", STUB, str(socket_path),
-            "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+def stub_argv(socket_path, python_args=KERNEL_ARGS):
+    """argv of a stub that runs `python PYTHON_ARGS` (a kernel, or `-c CODE`) in a sandbox forked by the zygote.
+
+    The stub's stdin, stdout and stderr become the sandboxed program's.
+    """
+    return [sys.executable, "-I", "-S", "-c", STUB, str(socket_path), *python_args]
 
 
 def _preload(cfg):
@@ -55,12 +60,19 @@ def _preload(cfg):
         importlib.import_module(name)
 
 
-def _kernel(cfg, argv, enter):
-    """In the forked child: enter the sandbox, then run ipykernel with argv's arguments; never returns."""
+def _child(cfg, argv, env, fds, enter):
+    """In the forked child: take the stub's stdio and environment, enter the sandbox, run argv; never returns."""
     try:
+        os.environ.clear()
+        os.environ.update(env)
+        for target, fd in enumerate(fds[:3]):
+            os.dup2(fd, target)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
         os.setsid()
         argv, env = enter(cfg, list(argv), forward=(signal.SIGINT,))
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.environ.clear()
@@ -70,21 +82,49 @@ def _kernel(cfg, argv, enter):
         for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
             del sys.modules[name]
         import numpy
-        numpy.random.seed()  # a fork shares the zygote's random state; a fresh kernel would not
-        from ipykernel.kernelapp import IPKernelApp
-        args = argv[argv.index("ipykernel_launcher") + 1:]
-        sys.argv = ["ipykernel_launcher"] + args
-        app = IPKernelApp.instance()
-        app.initialize(args)
-        sys.modules["ipywidgets"]._handle_ipython()  # what importing ipywidgets in a kernel does
-        app.start()
+        numpy.random.seed()  # a fork shares the zygote's random state; a fresh process would not
+        if argv[0] == "-c":
+            sys.argv = ["-c", *argv[2:]]
+            exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__"})
+        elif argv[:2] == ["-m", "ipykernel_launcher"]:
+            _run_kernel(argv[2:])
+        else:
+            raise SystemExit(f"the zygote runs kernels and -c CODE, not {argv[:2]}")
     except SystemExit as exc:
-        os._exit(exc.code if isinstance(exc.code, int) else 1)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        os._exit(code)
     except BaseException:
         import traceback
         traceback.print_exc()
+        sys.stderr.flush()
         os._exit(1)
+    sys.stdout.flush()
     os._exit(0)
+
+
+def _run_kernel(args):
+    """ipykernel in this process, as `python -m ipykernel_launcher ARGS` would run it."""
+    from ipykernel.kernelapp import IPKernelApp
+    sys.argv = ["ipykernel_launcher", *args]
+    # class-level defaults were read from the zygote's environment at import: give the kernel its own
+    app = IPKernelApp.instance(parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
+                               interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0))
+    app.initialize(args)
+    sys.modules["ipywidgets"]._handle_ipython()  # what importing ipywidgets inside a kernel does
+    app.start()
+
+
+def _request(stub):
+    """(argv, env, fds) a stub sent: its python arguments, its environment, its stdin, stdout and stderr."""
+    data, fds, _, _ = socket.recv_fds(stub, 1 << 20, 3)
+    while not data.endswith(b"\n"):
+        more = stub.recv(1 << 20)
+        if not more:
+            raise ValueError("stub hung up")
+        data += more
+    request = json.loads(data)
+    return request["argv"], request["env"], fds
 
 
 def serve(socket_path, cfg):
@@ -108,7 +148,7 @@ def serve(socket_path, cfg):
                 stub, _ = listener.accept()
                 stub.settimeout(10)
                 try:
-                    request = json.loads(stub.makefile("rb").readline())
+                    argv, env, fds = _request(stub)
                 except (OSError, ValueError):
                     stub.close()
                     continue
@@ -118,8 +158,15 @@ def serve(socket_path, cfg):
                     for other in kernels:
                         other.close()
                     stub.close()
-                    _kernel(cfg, request["argv"], enter)
-                stub.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                    _child(cfg, argv, env, fds, enter)
+                for fd in fds:
+                    os.close(fd)
+                try:
+                    stub.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                except OSError:
+                    _kill(pid)
+                    stub.close()
+                    continue
                 kernels[stub] = pid
             else:  # the stub went away (killed or exited): its kernel goes too
                 _kill(kernels.pop(conn))
