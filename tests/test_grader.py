@@ -7,6 +7,7 @@ the honest students in the same batch keep full marks; handed-in files are never
 import copy
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -22,9 +23,10 @@ pytestmark = pytest.mark.nbgrader
 FF, ERR = "00_feedforward", "01_error"
 
 
-def grader(*args):
-    """Run `python -m grader ARGS` from the repo root; return (exit code, output)."""
-    result = subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True)
+def grader(*args, env=None):
+    """Run `python -m grader ARGS` from the repo root (extra environment variables: env); return (exit code, output)."""
+    result = subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, **(env or {})))
     return result.returncode, result.stdout + result.stderr
 
 
@@ -350,7 +352,11 @@ def test_jobs_1_gives_identical_scores(graded):
 
 
 def test_notebook_time_limit(tmp_path):
-    """Cells that each stay under the cell limit still cannot keep a notebook past its wall-clock limit."""
+    """Cells that each stay under the cell limit still cannot keep a notebook past its wall-clock limit.
+
+    Graded without the zygote (BACKPROP_GRADE_ZYGOTE=0): every kernel a fresh Python through the
+    launcher, the fallback path, so that path is graded end to end too.
+    """
     course = TempCourse(tmp_path)
     course.submit("honest", FF, finished(FF))
     nap = "import time\ntime.sleep(3.5)\n"
@@ -358,7 +364,7 @@ def test_notebook_time_limit(tmp_path):
     answers = {gid: c.source for gid, c in answer_cells(solved).items()}
     course.submit("sleeper", FF, finished(FF, {gid: nap + code for gid, code in answers.items()}))
     code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "4",
-                       "--notebook-timeout", "5")
+                       "--notebook-timeout", "5", env={"BACKPROP_GRADE_ZYGOTE": "0"})
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out
