@@ -1,6 +1,6 @@
 """Grade one simulated class with stock `nbgrader autograde` and with `python -m grader grade`; compare.
 
-    .venv/bin/python benchmarks/grade_benchmark.py [--students 20] [--jobs 2] [--lessons 00_feedforward 01_error]
+    .venv/bin/python benchmarks/grade_benchmark.py [--students 60] [--jobs 2] [--lessons ...] [--sequential] [--launcher]
 
 The class: per lesson, most students hand in the finished notebook, some a wrong answer from the
 test bank, some cheat (np.allclose monkeypatching, input-transformer blanking). Both graders get
@@ -81,10 +81,12 @@ def scores(root):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--lessons", nargs="*", default=None)
     parser.add_argument("--sequential", action="store_true", help="also time `grade --jobs 1` (same scores expected)")
+    parser.add_argument("--launcher", action="store_true",
+                        help="also time grade without the zygote (BACKPROP_GRADE_ZYGOTE=0; same scores expected)")
     parser.add_argument("--keep", action="store_true", help="keep the temp courses (logs in <ours>/grader/reports)")
     args = parser.parse_args()
     from grader import lesson_names
@@ -110,13 +112,15 @@ def main():
         ours = time.monotonic() - t
         summary = [l for l in result.stdout.splitlines() if not l.startswith("[")]
 
-        seq = None
-        if args.sequential:
-            shutil.copytree(tmp / "base", tmp / "seq")
+        def variant(name, jobs, env=None):
+            shutil.copytree(tmp / "base", tmp / name)
             t = time.monotonic()
-            subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(tmp / "seq"), "--jobs", "1"],
-                           cwd=ROOT, capture_output=True, text=True)
-            seq = time.monotonic() - t
+            subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(tmp / name), "--jobs", str(jobs)],
+                           cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
+            return time.monotonic() - t
+
+        seq = variant("seq", 1) if args.sequential else None
+        cold = variant("cold", args.jobs, {"BACKPROP_GRADE_ZYGOTE": "0"}) if args.launcher else None
         a, b = scores(tmp / "stock"), scores(tmp / "ours")
         print(f"class: {args.students} students x {len(lessons)} lessons = {n} notebooks ({', '.join(lessons)})")
         print(f"{'grader':<34}{'wall s':>8}{'s/notebook':>12}")
@@ -126,6 +130,9 @@ def main():
             print(f"{'python -m grader grade --jobs 1':<34}{seq:>8.1f}{seq / n:>12.2f}")
             same = scores(tmp / "seq") == b
             print(f"--jobs 1 and --jobs {args.jobs} scores identical: {same}")
+        if cold is not None:
+            print(f"{f'grade --jobs {args.jobs}, no zygote':<34}{cold:>8.1f}{cold / n:>12.2f}")
+            print(f"without the zygote, scores identical: {scores(tmp / 'cold') == b}; speed-up {stock / cold:.2f}x")
         print(f"speed-up: {stock / ours:.2f}x")
         diffs = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         print(f"{len(diffs)} test cells scored differently:")
