@@ -5,11 +5,13 @@
 1. Preflight (this process, see repair.py): every handed-in notebook is read defensively; a damaged
    one is rebuilt from the released template plus the student's answer cells, an unreadable one is
    rejected with a message. The handed-in file is never written to.
-2. In-kernel grading: N `nbgrader autograde` workers, each on a throwaway course outside the course
-   tree (/tmp) holding copies of its own students' notebooks, all writing the course's gradebook.
-   Their kernels start through sandbox.LAUNCHER (a `python3` kernelspec first on JUPYTER_PATH):
-   own working folder outside the course tree, rlimits, `nobody` when possible. Per-cell timeout
-   `--timeout`. The autograded notebooks are then moved into grader/autograded/ for formgrader.
+2. In-kernel grading: N `nbgrader autograde` workers (worker.py: nbgrader's own app with a guarded
+   Execute step: notebook wall-clock limit, output cap), each on a throwaway course outside the
+   course tree (/tmp) holding copies of its own students' notebooks, all writing the course's
+   gradebook. Their kernels (a `python3` kernelspec first on JUPYTER_PATH) are forked from a warm
+   zygote (zygote.py) into the same sandbox sandbox.LAUNCHER gives a fresh Python: own working
+   folder outside the course tree, rlimits, namespaces and an own user id when root. Per-cell
+   timeout `--timeout`. The autograded notebooks are then moved into grader/autograded/ for formgrader.
 3. Out-of-kernel check (sandbox.py): the student's code cells run in a fresh sandboxed Python; the
    hidden fixtures are built here and the answers compared here. For each test cell, the lower of
    the in-kernel score and the check's score is written to the gradebook (auto_score) and any
