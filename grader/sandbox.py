@@ -217,8 +217,8 @@ def launcher_config(base, limits=None, hide=(), probing=False, ns=None):
     hidden = {os.path.realpath(p) for p in (ROOT, os.path.expanduser("~"), base, *hide)}
     hidden = sorted(h for h in hidden if h != "/" and os.path.isdir(h))
     keep = sorted(k for k in keep if any(k.startswith(h + os.sep) for h in hidden))
-    return {"base": base, "uid": iso["uid"], "gid": iso["gid"], "own_uid": iso["own_uid"], "limits": dict(LIMITS, **(limits or {})),
-            "ns": iso["ns"] if ns is None else ns, "hide": hidden, "keep": keep, "mpl": os.path.join(base, "mpl")}
+    return {"base": base, "uid": iso["uid"], "gid": iso["gid"], "own_uid": iso["own_uid"],
+            "limits": dict(LIMITS, **(limits or {})), "ns": iso["ns"] if ns is None else ns, "hide": hidden, "keep": keep, "mpl": os.path.join(base, "mpl")}
 
 
 def prebuild_mpl_cache(cfg):

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from course import ROOT
+from course import ROOT, processes_running
 from grader import sandbox, tool_env, zygote
 
 
@@ -68,26 +68,15 @@ def test_killing_the_stub_kills_the_child(warm, tmp_path):
                             env=tool_env(), start_new_session=True)
     assert stub.stdout.readline().strip() == "started"
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not _sleepers():
+    while time.monotonic() < deadline and not processes_running("613.5"):
         time.sleep(0.05)
-    assert _sleepers(), "the child's own process never started"
+    assert processes_running("613.5"), "the child's own process never started"
     stub.kill()
     stub.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _sleepers():
+    while time.monotonic() < deadline and processes_running("613.5"):
         time.sleep(0.1)
-    assert not _sleepers(), "the sandboxed child (and what it started) outlived its stub"
-
-
-def _sleepers():
-    found = []
-    for cmdline in __import__("pathlib").Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if b"613.5" in cmdline.read_bytes():
-                found.append(cmdline.parent.name)
-        except OSError:
-            pass
-    return found
+    assert not processes_running("613.5"), "the sandboxed child (and what it started) outlived its stub"
 
 
 def test_the_child_is_sandboxed_like_a_launched_one(warm):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from course import ROOT
+from jlab import screenshot_if_failed
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -189,12 +190,7 @@ def page(browser, lab, artifacts, request):
     try:
         yield pg
     finally:
-        rep = getattr(request.node, "rep_call", None)
-        if rep is not None and rep.failed:
-            name = request.node.name.replace("[", "-").replace("]", "").replace("test_", "", 1)
-            try:
-                pg.screenshot(path=str(artifacts / f"FAILED-{name}.png"), timeout=10_000)
-            except Exception:  # noqa: BLE001 - best effort, the failure itself is what matters
-                pass
+        name = request.node.name.replace("[", "-").replace("]", "").replace("test_", "", 1)
+        screenshot_if_failed(request, pg, artifacts / f"FAILED-{name}.png")
         context.close()
         lab.delete_sessions()

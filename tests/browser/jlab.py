@@ -15,6 +15,17 @@ WIDGET_CALL = re.compile(r"\bwidgets\.\w+\s*\(")
 # Text of an output that is an error (a traceback, or an exception line such as `SyntaxError: ...`).
 ERROR_TEXT = re.compile(r"Traceback|^\s*\w*(Error|Exception)\b", re.M)
 
+
+def screenshot_if_failed(request, page, path, **options):
+    """Save a screenshot of page to path when the test's call phase failed (best effort)."""
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        try:
+            page.screenshot(path=str(path), timeout=10_000, **options)
+        except Exception:  # noqa: BLE001 - best effort, the failure itself is what matters
+            pass
+
+
 # Shared JS: the notebook panel in the main area and the outputs of its cells, read from the model.
 JS_LIB = r"""
 window.__bp = {

@@ -26,6 +26,7 @@ import urllib.request
 import pytest
 
 from course import ROOT, finished
+from jlab import screenshot_if_failed
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
@@ -157,12 +158,7 @@ def fg_page(browser, artifacts, request):
     try:
         yield page
     finally:
-        rep = getattr(request.node, "rep_call", None)
-        if rep is not None and rep.failed:
-            try:
-                page.screenshot(path=str(artifacts / "FAILED-formgrader.png"), full_page=True, timeout=10_000)
-            except Exception:  # noqa: BLE001 - best effort, the failure itself is what matters
-                pass
+        screenshot_if_failed(request, page, artifacts / "FAILED-formgrader.png", full_page=True)
         context.close()
 
 
