@@ -137,6 +137,25 @@ CATALOG = {
         Mistake("sigmoid again", "you applied the sigmoid to outputs that are already squashed: use o * (1 - o)",
                 lambda e, o, x, lr: (lr * e * _sig(o) * (1 - _sig(o))) @ x.T),
     ],
+    # --- lesson 06 (its functions' entries go right below this line) ---
+
+    # --- end of lesson 06 ---
+
+    # --- lesson 07 (its functions' entries go right below this line) ---
+
+    # --- end of lesson 07 ---
+
+    # --- lesson 08 (its functions' entries go right below this line) ---
+
+    # --- end of lesson 08 ---
+
+    # --- lesson 09 (its functions' entries go right below this line) ---
+
+    # --- end of lesson 09 ---
+
+    # --- lesson 10 (its functions' entries go right below this line) ---
+
+    # --- end of lesson 10 ---
 }
 
 

@@ -385,3 +385,38 @@ def draw_weight_changes(changes, values=None, names=None, ax=None, title=None, f
                         fontsize=7, ha="center", va="center", zorder=3,
                         bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
     return ax
+
+
+# --- lesson 04: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 04 ---
+
+
+# --- lesson 05: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 05 ---
+
+
+# --- lesson 06: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 06 ---
+
+
+# --- lesson 07: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 07 ---
+
+
+# --- lesson 08: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 08 ---
+
+
+# --- lesson 09: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 09 ---
+
+
+# --- lesson 10: new pictures go right below this line ----------------------------------------
+
+# --- end of lesson 10 ---

@@ -287,3 +287,38 @@ def delta_weights_explorer(W_ih, W_ho, x, mine=None):
     controls = {"t1": slider("target 1", 1.0, 0, 1), "t2": slider("target 2", 0.0, 0, 1),
                 "lr": slider("learning rate", 0.5, 0.05, 2.0, 0.05)}
     return live(draw, controls)
+
+
+# --- lesson 04: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 04 ---
+
+
+# --- lesson 05: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 05 ---
+
+
+# --- lesson 06: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 06 ---
+
+
+# --- lesson 07: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 07 ---
+
+
+# --- lesson 08: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 08 ---
+
+
+# --- lesson 09: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 09 ---
+
+
+# --- lesson 10: new explorers go right below this line ----------------------------------------
+
+# --- end of lesson 10 ---
