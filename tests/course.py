@@ -1,5 +1,6 @@
 """Test helpers: where the course lives, its notebooks, and how to build a student's submission."""
 import copy
+import os
 import tomllib
 from pathlib import Path
 
@@ -9,9 +10,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, LESSONS, BANK = ROOT / "solutions", ROOT / "lessons", Path(__file__).parent / "bank"
 
 
-def lessons():
-    """Lesson names (NN_topic) that have a solutions notebook."""
+def all_lessons():
+    """Every lesson name (NN_topic) that has a solutions notebook."""
     return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def lessons():
+    """Lesson names (NN_topic) that have a solutions notebook.
+
+    BACKPROP_LESSONS="06 07" narrows every lesson-parametrised test to those lessons (a quick inner
+    loop while writing a lesson); `make test` and `.ci/run` never set it.
+    """
+    names = all_lessons()
+    only = os.environ.get("BACKPROP_LESSONS", "").split()
+    return [n for n in names if not only or n[:2] in only or n in only]
 
 
 def read(kind, lesson):
@@ -56,7 +68,7 @@ def finished(lesson, replace=None):
 def bank():
     """Every bank entry as a dict with lesson, function, style, code, and for wrong ones mistake and message."""
     entries = []
-    for path in sorted(BANK.glob("*.toml")):
+    for path in sorted(p for p in BANK.glob("*.toml") if p.stem in lessons()):
         for i, entry in enumerate(tomllib.loads(path.read_text())["entry"]):
             entry = dict(entry, lesson=path.stem, id=f"{path.stem}:{entry['function']}:{i}")
             entries.append(entry)
