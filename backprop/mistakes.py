@@ -72,6 +72,9 @@ CATALOG = {
                 lambda w, e: np.full(np.shape(w), e / np.size(w))),
         Mistake("inverted proportion", "you divided the sum by each weight: the share is w_j / sum(w), not sum(w) / w_j",
                 lambda w, e: np.sum(w) / np.asarray(w, dtype=float) * e),
+        Mistake("the weights themselves", "you returned the weights themselves: each share is w_j / sum(w) * error, "
+                "which equals w_j only when the error happens to equal the sum of the weights",
+                lambda w, e: np.asarray(w, dtype=float).copy()),
     ],
     "hidden_errors_proportional": [
         Mistake("column sums", "you normalised by column sums: each output's error is split by the weights coming INTO it, a row of W_ho",

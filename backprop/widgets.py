@@ -265,31 +265,47 @@ def slope_explorer(mine=None):
 
 
 def delta_weights_explorer(W_ih, W_ho, x, mine=None):
-    """Sliders for the two targets and the learning rate; a net with 2 outputs redraws with every weight's change (lesson 05).
+    """Sliders for the targets, the learning rate and the two weights from h1; every weight's change redraws (lesson 05).
 
-    Errors come from the seed's story: e_o = t - o, e_h = W_ho.T @ e_o; with mine=delta_weights the
-    title shows your dW_ho too.
+    The weights from h1 reach far enough to push each output near 0 or 1, where its slope o (1 - o)
+    and with it every change into that output nearly vanish. Errors follow the story: e_o = t - o,
+    e_h = W_ho.T @ e_o; with mine=delta_weights the picture shows your dW_ho too.
     """
-    h, o = ref.feedforward(W_ih, W_ho, x)
-
-    def draw(t1, t2, lr):
+    def draw(t1, t2, lr, w11, w21):
+        W = W_ho.astype(float).copy()
+        W[0, 0], W[1, 0] = w11, w21
+        h, o = ref.feedforward(W_ih, W, x)
         t = np.array([[t1], [t2]])
         e_o = ref.output_error(t, o)
-        e_h = ref.hidden_errors(W_ho, e_o)
+        e_h = ref.hidden_errors(W, e_o)
         dW_ih, dW_ho = ref.delta_weights(e_h, h, x, lr), ref.delta_weights(e_o, o, h, lr)
-        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        slopes = ", ".join(f"o{i + 1} = {v:.3f} (slope {v * (1 - v):.3f})" for i, v in enumerate(o.ravel()))
         pictures.draw_weight_changes([dW_ih, dW_ho], values=[x, h, o], ax=ax,
-                                     title=f"weight changes for targets {t.ravel().tolist()}: "
-                                           "blue = weight grows, red = shrinks, width = size")
+                                     title=f"{slopes}\nblue = weight grows, red = shrinks, width = size")
         note = _yours(mine, e_o, o, h, lr)
         if note:
             fig.text(0.5, 0.02, f"dW_ho: {note}", ha="center", fontsize=9)
     controls = {"t1": slider("target 1", 1.0, 0, 1), "t2": slider("target 2", 0.0, 0, 1),
-                "lr": slider("learning rate", 0.5, 0.05, 2.0, 0.05)}
+                "lr": slider("learning rate", 0.5, 0.05, 2.0, 0.05),
+                "w11": slider("weight h1 -> o1", float(W_ho[0, 0]), -8, 8, 0.1),
+                "w21": slider("weight h1 -> o2", float(W_ho[1, 0]), -8, 8, 0.1)}
     return live(draw, controls)
 
 
 # --- lesson 04: new explorers go right below this line ----------------------------------------
+
+# The story's single node: input 2 and the weight that makes it guess exactly 0.7 against a target of 1.
+NODE_X, NODE_TARGET = 2.0, 1.0
+NODE_W = float(np.log(0.7 / 0.3) / NODE_X)
+
+
+def wiggle_explorer(w=NODE_W):
+    """Sliders for one weight and a wiggle size: the chain rule's slope of the cost against the measured one (lesson 04)."""
+    def draw(w, wiggle):
+        pictures.plot_wiggle(w, wiggle, NODE_X, NODE_TARGET).figure.tight_layout()
+    return live(draw, {"w": slider("weight w", round(w, 2), -1.5, 2.5, 0.01),
+                       "wiggle": slider("wiggle size", 0.1, 0.01, 0.5, 0.01)})
 
 # --- end of lesson 04 ---
 

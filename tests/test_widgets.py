@@ -21,6 +21,7 @@ EXPLORERS = {  # explorer -> (positional args, the graded function its `mine=` s
     "error_flow_explorer": ((), "backpropagate_errors"),
     "descent_explorer": ((), "nudge_line"),
     "slope_explorer": ((), None),
+    "wiggle_explorer": ((), None),
     "delta_weights_explorer": ((W_IH, W_HO, X), "delta_weights"),
 }
 
