@@ -1,6 +1,6 @@
 """Checks that teach: compare a student's function with the reference and name the mistake.
 
-Visible check cells call ``check(fn, *args, want=...)`` with the seed's worked numbers; hidden test
+Visible check cells call ``check(fn, *args, want=...)`` with the story's worked numbers; hidden test
 cells call ``check(fn, *args, name=..., hidden=True)`` on fixtures that make silent bugs loud. A
 failure raises ``AssertionError`` whose message says what the answer looks like; hidden failures
 never print the expected value.

@@ -12,7 +12,7 @@ import numpy as np
 from . import pictures
 from . import reference as ref
 
-# The lesson 00-01 network: two inputs, two hidden nodes, one output fed by the seed's 0.2 and 0.1.
+# The lesson 00-01 network: two inputs, two hidden nodes, one output fed by the story's 0.2 and 0.1.
 W_IH = np.array([[0.9, -0.4], [0.3, 0.8]])
 W_HO = np.array([[0.2, 0.1]])
 
@@ -92,7 +92,7 @@ def error_explorer(mine=None):
 
 # --- lessons 02-03: who is to blame, hidden errors as a matrix -------------------------------
 
-# Lesson 02's two outputs: row 1 is the seed's 0.2 and 0.1 into output 1; errors are the seed's [0.3, -0.4].
+# Lesson 02's two outputs: row 1 is the story's 0.2 and 0.1 into output 1; errors are the story's [0.3, -0.4].
 W_HO2 = np.array([[0.2, 0.1], [0.1, 0.3]])
 E_O2 = np.array([[0.3], [-0.4]])
 # Lesson 03: three hidden nodes, two outputs (non-square), and a 2-3-2-1 network for many layers.
