@@ -7,7 +7,10 @@ never print the expected value.
 """
 import copy
 import inspect
+import os
+import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Number
 
 import numpy as np
@@ -15,6 +18,38 @@ import numpy as np
 from . import mistakes, reference
 
 _MISSING = object()
+VALUES = "values"  # a Difference's `what` when only the numbers differ
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict. A notebook shows its message and the student's own failing lines, no traceback."""
+
+    def __init__(self, message, student_lines=()):
+        super().__init__(message)
+        self.student_lines = list(student_lines)
+
+    def _render_traceback_(self):
+        """What IPython prints instead of a traceback through the course's modules."""
+        return [*self.student_lines, f"{type(self).__name__}: {self}"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How an answer differs from the expected one: what (VALUES or a sentence), and where inside it."""
+    what: str
+    where: tuple = ()
+
+    @property
+    def only_values(self):
+        return self.what == VALUES
+
+    def inside(self, step):
+        """The same difference, one level deeper (step like "item 0" or "['W_ih']")."""
+        return Difference(self.what, (step,) + self.where)
+
+    def __str__(self):
+        return ": ".join(self.where + (self.what,))
 
 
 def check(fn, *args, want=_MISSING, name=None, hidden=False):
@@ -28,12 +63,38 @@ def check(fn, *args, want=_MISSING, name=None, hidden=False):
         want = ref_fn(*copy.deepcopy(args))
     where = _describe_call(name, ref_fn, args, hidden)
     got = _call_student(fn, args, name, ref_fn, where)
-    problem = compare(got, want)
-    if problem is None:
+    difference = compare(got, want)
+    if difference is None:
         if not hidden:
             print(f"\N{CHECK MARK} {where} = {_show(got)}")
         return
-    raise AssertionError(_explain(name, args, got, want, problem, where, hidden))
+    text = f"{where}: {explain(name, args, got, difference, hidden)}"
+    raise CheckFailed(text if hidden else f"{text}\nexpected {_show(want)}")
+
+
+def explain(name, args, got, difference, hidden=True):
+    """The one sentence for a wrong answer, wherever it is found (visible check, hidden test, grader).
+
+    The catalogued mistake that gives the same answer on these args, else the difference itself;
+    hidden explanations never show values.
+    """
+    named = diagnose(name, args, got)
+    if named:
+        return named
+    if difference.only_values:
+        return str(Difference("returned wrong values" if hidden else f"returned {_show(got)}", difference.where))
+    return str(difference)
+
+
+def changed_argument(name, before, after):
+    """The sentence for an answer that changed one of its arguments in place, or None when none changed."""
+    ref_fn = getattr(reference, name, None)
+    names = _param_names(ref_fn, before) if ref_fn else [f"arg{i}" for i in range(len(before))]
+    for arg_name, b, a in zip(names, before, after):
+        if not _unchanged(b, a):
+            return (f"changed its argument `{arg_name}` in place: build a new array instead "
+                    "(x = x + d, not x += d) so the caller's values stay as they were")
+    return None
 
 
 @contextmanager
@@ -50,26 +111,26 @@ def with_reference(namespace, *names):
 
 
 def compare(got, want):
-    """None when got matches want in type, shape and value (to 1e-7); else a sentence saying how not."""
+    """None when got matches want in type, shape and value (to 1e-7); else the Difference."""
     if isinstance(want, (tuple, list)):
         if not isinstance(got, (tuple, list)):
-            return f"returned {_kind(got)}, but it should return {len(want)} things as a {type(want).__name__}"
+            return Difference(f"returned {_kind(got)}, but it should return {len(want)} things as a {type(want).__name__}")
         if len(got) != len(want):
-            return f"returned {len(got)} items, but it should return {len(want)}"
+            return Difference(f"returned {len(got)} items, but it should return {len(want)}")
         for i, (g, w) in enumerate(zip(got, want)):
-            problem = compare(g, w)
-            if problem is not None:
-                return f"item {i}: {problem}"
+            difference = compare(g, w)
+            if difference is not None:
+                return difference.inside(f"item {i}")
         return None
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return f"returned {_kind(got)}, but it should return a dict"
+            return Difference(f"returned {_kind(got)}, but it should return a dict")
         if set(got) != set(want):
-            return f"returned a dict with keys {sorted(got)}, but it should have {sorted(want)}"
+            return Difference(f"returned a dict with keys {sorted(map(str, got))}, but it should have {sorted(want)}")
         for key in want:
-            problem = compare(got[key], want[key])
-            if problem is not None:
-                return f"[{key!r}]: {problem}"
+            difference = compare(got[key], want[key])
+            if difference is not None:
+                return difference.inside(f"[{key!r}]")
         return None
     if isinstance(want, np.ndarray) and want.ndim > 0:
         return _compare_array(got, want)
@@ -78,25 +139,25 @@ def compare(got, want):
 
 def _compare_array(got, want):
     if not isinstance(got, np.ndarray):
-        return f"returned {_kind(got)}, but it should return a numpy array of shape {want.shape}"
+        return Difference(f"returned {_kind(got)}, but it should return a numpy array of shape {want.shape}")
     if got.shape != want.shape:
-        return _shape_problem(got.shape, want.shape)
+        return Difference(_shape_problem(got.shape, want.shape))
     try:
         values = got.astype(float)
     except (TypeError, ValueError):
-        return f"returned an array of {got.dtype}, not of numbers"
+        return Difference(f"returned an array of {got.dtype}, not of numbers")
     if not np.allclose(values, want, rtol=1e-7, atol=1e-9, equal_nan=True):
-        return "values"
+        return Difference(VALUES)
     return None
 
 
 def _compare_number(got, want):
     if isinstance(got, np.ndarray) and got.ndim > 0:
-        return f"returned an array of shape {got.shape}, but it should return one number"
+        return Difference(f"returned an array of shape {got.shape}, but it should return one number")
     if not isinstance(got, (Number, np.number, np.ndarray)) or isinstance(got, (bool, np.bool_)):
-        return f"returned {_kind(got)}, but it should return a number"
+        return Difference(f"returned {_kind(got)}, but it should return a number")
     if not np.isclose(float(got), float(want), rtol=1e-7, atol=1e-9, equal_nan=True):
-        return "values"
+        return Difference(VALUES)
     return None
 
 
@@ -117,41 +178,41 @@ def _call_student(fn, args, name, ref_fn, where):
     try:
         got = fn(*call_args)
     except NotImplementedError:
-        raise AssertionError(f"{name} is not written yet: replace `raise NotImplementedError()` with your code") from None
+        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code") from None
     except Exception as exc:
-        raise AssertionError(_explain_exception(name, args, exc, where)) from None
-    for arg_name, before, after in zip(_param_names(ref_fn, args), args, call_args):
-        if not _unchanged(before, after):
-            raise AssertionError(
-                f"{where} changed its argument `{arg_name}` in place: build a new array instead "
-                "(x = x + d, not x += d) so the caller's values stay as they were")
+        raise CheckFailed(f"{where} {explain_exception(name, args, type(exc).__name__, str(exc))}",
+                          _student_lines(exc)) from None
+    changed = changed_argument(name, args, call_args)
+    if changed:
+        raise CheckFailed(f"{where} {changed}")
     return got
 
 
-def _explain_exception(name, args, exc, where):
-    message = f"{where} raised {type(exc).__name__}: {exc}"
+def _student_lines(exc):
+    """The traceback lines of exc that are the student's code (the course's own frames left out)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.abspath(f.filename).startswith(_PACKAGE + os.sep)]
+    if not frames:
+        return []
+    return ["Your code raised it here:\n" + "".join(traceback.format_list(frames)).rstrip("\n")]
+
+
+def explain_exception(name, args, kind, text):
+    """The sentence for an answer that raised `kind` (an exception's type name) with message `text`.
+
+    Names the catalogued mistake that raises the same exception on these args, when there is one.
+    """
+    message = f"raised {kind}: {text}" if text else f"raised {kind}"
     for mistake in mistakes.for_function(name):
         try:
             mistake.compute(*copy.deepcopy(args))
         except Exception as other:
-            if type(other) is type(exc) and str(other) == str(exc):
+            if type(other).__name__ == kind and str(other) == text:
                 return f"{message}\nThis looks like a known slip: {mistake.message}"
     return message
 
 
-def _explain(name, args, got, want, problem, where, hidden):
-    named = _diagnose(name, args, got)
-    if named:
-        problem = named
-    elif problem.endswith("values"):
-        problem = problem[:-len("values")] + ("returned wrong values" if hidden else f"returned {_show(got)}")
-    text = f"{where}: {problem}"
-    if not hidden:
-        text += f"\nexpected {_show(want)}"
-    return text
-
-
-def _diagnose(name, args, got):
+def diagnose(name, args, got):
     """The message of the first catalogued mistake whose answer equals got, or None."""
     for mistake in mistakes.for_function(name):
         try:

@@ -420,7 +420,7 @@ for i, case in enumerate(job["cases"]):
         emit({"case": i, "got": encode(got), "after": [encode(a) for a in args]})
     except BaseException as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        emit({"case": i, "error": type(exc).__name__})
+        emit({"case": i, "error": type(exc).__name__, "message": str(exc)[:500]})
     finally:
         ns.update(saved)
 emit({"done": 1})
@@ -579,6 +579,10 @@ def score_results(tests, results):
             i += 1
             if reason:
                 continue
+            if isinstance(res, dict) and "message" in res:
+                reason = f"{case['fn']}: " + checks.explain_exception(
+                    case["fn"], copy.deepcopy(case["args"]), str(res["error"]), str(res["message"]))
+                continue
             if not isinstance(res, dict) or "error" in res or "got" not in res:
                 reason = f"{case['fn']}: " + (str(res.get("error")) if isinstance(res, dict) else "no answer")
                 continue
@@ -588,13 +592,13 @@ def score_results(tests, results):
             except Exception:
                 reason = f"{case['fn']}: unreadable answer"
                 continue
-            problem = checks.compare(got, case["want"])
-            if problem is None and case["strict"] and type(case["want"]) is float and not isinstance(got, float):
-                problem = "not a float"
-            if problem is None and not all(checks._unchanged(b, a) for b, a in zip(case["args"], after)):
-                problem = "changed an argument in place"
-            if problem:
-                named = checks._diagnose(case["fn"], copy.deepcopy(case["args"]), got) if problem == "values" else None
-                reason = f"{case['fn']}: " + (named or ("returned wrong values" if problem == "values" else problem))
+            difference = checks.compare(got, case["want"])
+            if difference is None and case["strict"] and type(case["want"]) is float and not isinstance(got, float):
+                difference = checks.Difference(f"returned {type(got).__name__}, but it should return a Python float")
+            changed = checks.changed_argument(case["fn"], case["args"], after) if difference is None else None
+            if changed:
+                reason = f"{case['fn']}: {changed}"
+            elif difference is not None:
+                reason = f"{case['fn']}: " + checks.explain(case["fn"], copy.deepcopy(case["args"]), got, difference)
         scores[grade_id] = (0.0 if reason else float(points), float(points), reason)
     return scores

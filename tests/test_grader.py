@@ -112,7 +112,7 @@ ATTACKS = {
               {"test_feedforward"}),
     "kills": (FF, {"sigmoid": "import os\ndef sigmoid(z):\n    os._exit(1)\n"}, {"test_sigmoid"}),
     "helpers": (FF, {"sigmoid": "import backprop.checks\nbackprop.checks.compare = lambda got, want: None\n"
-                                "backprop.checks._diagnose = lambda *a: None\n" + SIGMOID_WRONG}, {"test_sigmoid"}),
+                                "backprop.checks.diagnose = lambda *a: None\n" + SIGMOID_WRONG}, {"test_sigmoid"}),
     "showtb": (FF, {"sigmoid": "get_ipython().showtraceback = lambda *a, **k: None\n" + SIGMOID_WRONG},
                {"test_sigmoid"}),
     "toploop": (ERR, {"output_error": "while True:\n    pass\n"}, {"test_output_error"}),

@@ -195,3 +195,34 @@ FIXTURES.update({
     "layer_gradient": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
     "delta_weights": (RNG.normal(size=(4, 1)), RNG.uniform(0.05, 0.95, (4, 1)), RNG.uniform(size=(4, 1)), 1.7),
 })
+
+
+# --- short messages: what a notebook shows when a check fails ----------------------------------
+
+def test_unwritten_function_gets_one_short_line_naming_it():
+    def sigmoid(z):
+        raise NotImplementedError()
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check(sigmoid, 0.0, want=0.5)
+    assert info.value._render_traceback_() == [
+        "CheckFailed: sigmoid is not written yet: replace `raise NotImplementedError()` with your code"]
+
+
+def test_a_raising_answer_shows_the_students_line_and_none_of_the_course():
+    def sigmoid(z):
+        weights = np.ones(3)
+        return weights @ np.ones(2)
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check(sigmoid, 0.0, want=0.5)
+    shown = "\n".join(info.value._render_traceback_())
+    assert "return weights @ np.ones(2)" in shown and "raised ValueError" in shown
+    assert "backprop" not in shown.replace("CheckFailed", ""), shown
+
+
+def test_a_wrong_answer_shows_only_the_verdict():
+    def sigmoid(z):
+        return 1 / (1 + np.exp(z))
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check(sigmoid, 1.0)
+    lines = info.value._render_traceback_()
+    assert len(lines) == 1 and "mirrored" in lines[0] and "expected 0.7311" in lines[0]
