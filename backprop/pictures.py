@@ -16,19 +16,25 @@ def _axes(ax, size=(5, 3.2)):
     return ax
 
 
+LAYER_GAP = 1.8  # horizontal distance between layers, in units of the vertical distance between nodes
+
+
 def _centres(sizes):
     """Centre (x, y) of every node: one (n, 2) array per layer, layers left to right, centred on y = 0."""
-    return [np.column_stack([np.full(n, float(i)), (n - 1) / 2 - np.arange(n)]) for i, n in enumerate(sizes)]
+    return [np.column_stack([np.full(n, LAYER_GAP * i), (n - 1) / 2 - np.arange(n)]) for i, n in enumerate(sizes)]
 
 
-def draw_network(weights, values=None, names=None, edge_labels=True, ax=None, title=None, scale=None):
+def draw_network(weights, values=None, names=None, edge_labels=True, ax=None, title=None, scale=None,
+                 edge_format="{:+.2f}"):
     """Draw a layered net: weights [W_1, ..., W_L] (W[dest, src]), optional node values per layer.
 
-    Edge width grows with |w|, blue for positive and red for negative; node labels show values.
+    Edge width grows with |w|, blue for positive and red for negative; node labels show values to 3
+    decimals, edge labels the weights in edge_format, each placed where it covers no node and no
+    other label.
     """
     sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
     centres = _centres(sizes)
-    ax = _axes(ax, (1.9 * len(sizes) + 1, 0.9 * max(sizes) + 1.2))
+    ax = _axes(ax, (1.6 * LAYER_GAP * (len(sizes) - 1) + 1.6, 0.9 * max(sizes) + 1.2))
     scale = scale or max(float(np.max(np.abs(W))) for W in weights) or 1.0
     for layer, W in enumerate(weights):
         for dest in range(W.shape[0]):
@@ -37,27 +43,65 @@ def draw_network(weights, values=None, names=None, edge_labels=True, ax=None, ti
                 w = float(W[dest, src])
                 ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
                         lw=0.5 + 5 * abs(w) / scale, alpha=0.8, zorder=1)
-                if edge_labels:
-                    t = 0.42 if W.shape[0] > 1 else 0.5
-                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{w:+.2f}", fontsize=8,
-                            ha="center", va="center", zorder=3,
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     default = ["x", "h", "o"] if len(sizes) == 3 else [f"L{i}" for i in range(len(sizes))]
     names = names or default
     for layer, pts in enumerate(centres):
         for i, (x, y) in enumerate(pts):
-            ax.add_patch(plt.Circle((x, y), 0.22, fc=NODE, ec="#333", zorder=2))
+            ax.add_patch(plt.Circle((x, y), NODE_RADIUS, fc=NODE, ec="#333", zorder=2))
             label = f"{names[layer]}{i + 1}"
             if values is not None and values[layer] is not None:
                 label += f"\n{float(np.ravel(values[layer])[i]):.3f}"
             ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=4)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_xlim(-0.5, LAYER_GAP * (len(sizes) - 1) + 0.5)
     ax.set_ylim(-max(sizes) / 2 - 0.1, max(sizes) / 2 + 0.1)
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
+    if edge_labels:
+        place_edge_labels(ax, weights, centres, edge_format)
     return ax
+
+
+NODE_RADIUS = 0.24
+# Where along an edge (0 = source, 1 = destination) a label may sit, in order of preference.
+LABEL_SPOTS = tuple(sorted(np.round(np.arange(0.16, 0.85, 0.04), 2), key=lambda t: (abs(t - 0.5), t)))
+
+
+def place_edge_labels(ax, matrices, centres, edge_format="{:+.2f}", fontsize=8):
+    """Label every edge with its entry of matrices, at the first spot that covers no node or label."""
+    renderer = ax.figure.canvas.get_renderer()
+    ax.apply_aspect()
+    taken = [t.get_window_extent(renderer) for t in ax.texts]
+    taken += [p.get_window_extent(renderer) for p in ax.patches]
+    for layer, M in enumerate(matrices):
+        for dest in range(M.shape[0]):
+            for src in range(M.shape[1]):
+                (x0, y0), (x1, y1) = centres[layer][src], centres[layer + 1][dest]
+                best = None
+                for t in LABEL_SPOTS:
+                    text = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), edge_format.format(float(M[dest, src])),
+                                   fontsize=fontsize, ha="center", va="center", zorder=3,
+                                   bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+                    box = text.get_window_extent(renderer)
+                    cover = sum(_overlap(box, other) for other in taken)
+                    if best is None or cover < best[0]:
+                        if best is not None:
+                            best[1].remove()
+                        best = (cover, text, box)
+                    else:
+                        text.remove()
+                    if cover == 0:
+                        break
+                taken.append(best[2])
+    return ax
+
+
+def _overlap(a, b):
+    """Area shared by two display-space boxes (0 when they do not meet)."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0) * max(height, 0)
 
 
 def plot_sigmoid(z=None, ax=None, tangent=False):
@@ -368,23 +412,10 @@ def plot_outer(left, right, names=("gradient", "h"), ax=None):
 
 
 def draw_weight_changes(changes, values=None, names=None, ax=None, title=None, fmt="{:+.4f}"):
-    """draw_network for weight changes [dW_1, ..., dW_L]: width shows size, colour sign, labels 4 decimals.
-
-    Each label sits nearer the layer with more nodes, where fewer edges meet.
-    """
+    """draw_network for weight changes [dW_1, ..., dW_L]: width shows size, colour sign, labels 4 decimals."""
     sizes = [changes[0].shape[1]] + [dW.shape[0] for dW in changes]
-    ax = _axes(ax, (2.6 * len(sizes), 1.3 * max(sizes) + 1))
-    ax = draw_network(changes, values=values, names=names, edge_labels=False, ax=ax, title=title)
-    centres = _centres(sizes)
-    for layer, dW in enumerate(changes):
-        for dest in range(dW.shape[0]):
-            for src in range(dW.shape[1]):
-                (x0, y0), (x1, y1) = centres[layer][src], centres[layer + 1][dest]
-                t = 0.5 if dW.shape[0] == dW.shape[1] else (0.7 if dW.shape[0] > dW.shape[1] else 0.3)
-                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), fmt.format(float(dW[dest, src])),
-                        fontsize=7, ha="center", va="center", zorder=3,
-                        bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
-    return ax
+    ax = _axes(ax, (2.0 * LAYER_GAP * (len(sizes) - 1) + 1.6, 1.1 * max(sizes) + 1.2))
+    return draw_network(changes, values=values, names=names, ax=ax, title=title, edge_format=fmt)
 
 
 # --- lesson 04: new pictures go right below this line ----------------------------------------

@@ -1,0 +1,98 @@
+"""Pictures a student can read: in every network picture no label covers another label or a node."""
+import itertools
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from backprop import pictures, widgets
+
+matplotlib.use("Agg")
+
+W_IH = np.array([[0.9, -0.4], [0.3, 0.8], [-0.5, 0.6]])
+W_HO = np.array([[0.2, -0.7, 0.4], [0.5, 0.1, -0.3]])
+X = np.array([[1.0], [0.5]])
+
+
+def _collisions(ax):
+    """Pairs of texts (and texts over nodes they do not belong to) whose drawn boxes overlap."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    found = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+             if pictures._overlap(box_a, box_b) > 1.0]
+    circles = [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
+    for text in texts:
+        inside = any(np.allclose(text.get_position(), c.center) for c in circles)
+        if inside:
+            continue
+        box = text.get_window_extent(renderer)
+        found += [(text.get_text(), f"node at {c.center}") for c in circles
+                  if pictures._overlap(box, c.get_window_extent(renderer)) > 1.0]
+    return found
+
+
+def _lesson_networks():
+    """Every network picture the lessons draw, with the values they show."""
+    h, o = widgets.ref.feedforward(widgets.W_IH, widgets.W_HO, np.array([[1.0], [0.0]]))
+    yield "00 network", lambda: pictures.draw_network([widgets.W_IH, widgets.W_HO])
+    yield "00 explorer", lambda: pictures.draw_network([widgets.W_IH, widgets.W_HO], values=[[1, 0], h, o])
+    yield "02 two outputs", lambda: pictures.draw_network([widgets.W_HO2], values=[[0.1, -0.2], [0.3, -0.4]],
+                                                          names=["e_h", "e_o"])
+    errors = widgets.ref.backpropagate_errors(widgets.DEEP_WEIGHTS, np.array([[0.3]]))
+    yield "03 deep", lambda: pictures.draw_network(widgets.DEEP_WEIGHTS, values=[None] + errors,
+                                                   names=widgets.DEEP_NAMES)
+    h5, o5 = widgets.ref.feedforward(W_IH, W_HO, X)
+    e_o = np.array([[1.0], [0.0]]) - o5
+    changes = [widgets.ref.delta_weights(W_HO.T @ e_o, h5, X, 0.5), widgets.ref.delta_weights(e_o, o5, h5, 0.5)]
+    yield "05 changes", lambda: pictures.draw_weight_changes(changes, values=[X, h5, o5])
+    yield "3-4-2", lambda: pictures.draw_network([np.random.default_rng(1).normal(size=(4, 3)),
+                                                  np.random.default_rng(2).normal(size=(2, 4))])
+
+
+@pytest.mark.parametrize("name, draw", list(_lesson_networks()), ids=lambda v: v if isinstance(v, str) else "")
+def test_no_label_covers_another_label_or_a_node(name, draw):
+    ax = draw()
+    try:
+        assert not _collisions(ax), f"{name}: overlapping labels {_collisions(ax)}"
+    finally:
+        plt.close(ax.figure)
+
+
+def test_the_overlap_test_can_fail():
+    """Two labels on the same spot are reported (the test above is not vacuous)."""
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "+0.20")
+    ax.text(0.5, 0.5, "-0.70")
+    assert _collisions(ax)
+    plt.close(fig)
+
+
+EXPLORERS = ["feedforward_explorer", "blame_explorer", "blame_two_outputs_explorer", "matrix_explorer",
+             "error_flow_explorer"]
+
+
+def _explorer_figures(name, monkeypatch, *args):
+    figures = []
+    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: figures.extend(
+        plt.figure(n) for n in plt.get_fignums() if plt.figure(n) not in figures))
+    getattr(widgets, name)(*args)
+    return figures
+
+
+@pytest.mark.parametrize("name", EXPLORERS + ["delta_weights_explorer"])
+def test_explorers_network_pictures_have_no_overlapping_labels(name, monkeypatch):
+    """The networks inside the explorers, at the sizes the explorers draw them."""
+    args = (W_IH, W_HO, X) if name == "delta_weights_explorer" else ()
+    figures = _explorer_figures(name, monkeypatch, *args)
+    assert figures
+    try:
+        for fig in figures:
+            for ax in fig.axes:
+                if any(isinstance(p, matplotlib.patches.Circle) for p in ax.patches):
+                    assert not _collisions(ax), f"{name}: overlapping labels {_collisions(ax)}"
+    finally:
+        plt.close("all")
