@@ -111,10 +111,16 @@ def _matrix(values, shape):
     return np.array([values[f"w{i + 1}{j + 1}"] for i in range(shape[0]) for j in range(shape[1])]).reshape(shape)
 
 
+COLUMN_WIDTH = "280px"  # three columns of sliders fit beside each other in a 1280-pixel window
+
+
 def _columns(ui, *groups):
     """Rearrange live()'s controls into side-by-side columns (groups of control names)."""
     controls = {c.description: c for c in ui.children[0].children}
-    ui.children = (widgets.HBox([widgets.VBox([controls[name] for name in group]) for group in groups]),
+    for control in controls.values():
+        control.layout.width = COLUMN_WIDTH
+    ui.children = (widgets.HBox([widgets.VBox([controls[name] for name in group]) for group in groups],
+                                layout=widgets.Layout(flex_flow="row wrap")),
                    ui.children[1])
     return ui
 

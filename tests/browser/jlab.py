@@ -178,6 +178,32 @@ class NotebookPage:
     def cell(self, index):
         return self.page.locator(f'[data-bp-cell="{index}"]')
 
+    def overflowing(self):
+        """Outputs and widget parts wider than the room they have: [(cell index, what, scroll width, client width)].
+
+        An element whose content is wider than its box is cut off or scrolls sideways at this window
+        width (a slider's value pushed out of view, a picture wider than the notebook).
+        """
+        self.cells()  # tags every cell with data-bp-cell
+        return self.js("""(() => {
+          const found = [];
+          for (const cell of document.querySelectorAll('[data-bp-cell]')) {
+            const parts = cell.querySelectorAll(
+              '.jp-OutputArea-output, .jupyter-widgets, .widget-hbox, .widget-vbox, .widget-slider, .widget-readout, .jp-RenderedImage img');
+            for (const el of parts) {
+              if (el.offsetParent === null) continue;
+              const area = cell.querySelector('.jp-OutputArea') || cell;
+              const tooWide = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
+              const sticksOut = el.getBoundingClientRect().right > area.getBoundingClientRect().right + 1;
+              if (tooWide || sticksOut) {
+                found.push([Number(cell.dataset.bpCell), el.className || el.tagName,
+                            Math.round(el.scrollWidth), Math.round(el.clientWidth)]);
+              }
+            }
+          }
+          return found;
+        })()""")
+
     # --- widgets ------------------------------------------------------------------------------------
 
     def widget_cells(self):

@@ -81,6 +81,9 @@ def test_lesson_in_jupyterlab(lesson, variant, lab, page, artifacts):
     timing["widgets"] = time.monotonic() - t0
     assert widget_cells, f"{lesson} has no widget cell (a cell calling widgets.<explorer>(...))"
     nb.screenshot_notebook(artifacts / f"{lesson}-{variant}.png")
+    too_wide = nb.overflowing()
+    assert not too_wide, (f"at a 1280-pixel window these outputs are cut off or stick out "
+                          f"(cell, element, content width, box width), see {lesson}-{variant}.png: {too_wide}")
     lab.timings.append((f"{lesson} {variant}", timing))
     print(f"{lesson} {variant}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timing.items())
           + f"; moved: {'; '.join(moved)}")
