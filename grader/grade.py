@@ -238,8 +238,43 @@ def write_final(url, subs):
         gb.db.commit()
 
 
-def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check_timeout=5.0, notebook_timeout=300):
-    """Grade every submission of the assignments (all when None); returns the list of Submissions."""
+NO_SANDBOX_ENV = "BACKPROP_GRADE_NO_SANDBOX"  # "1": grade without isolation, asked for by name
+
+
+class Unsafe(SystemExit):
+    """Grading refused: student code could not be isolated and nobody asked to grade without it."""
+
+
+def sandbox_verdict(allow_unsandboxed=False):
+    """('sandboxed' | 'unsandboxed, as asked', why) or raise Unsafe with what is missing and the way out."""
+    iso = sandbox.isolation()
+    if iso["ns"] and iso["user"]:
+        return "sandboxed", iso["why"]
+    if allow_unsandboxed or os.environ.get(NO_SANDBOX_ENV) == "1":
+        return "unsandboxed, as asked (--no-sandbox)", iso["why"]
+    raise Unsafe(
+        "grade: refusing to grade, because student code cannot be isolated here: " + iso["why"] + ".\n"
+        "Without isolation a submission runs as you and can read solutions/, rewrite the gradebook and "
+        "change other students' notebooks.\n"
+        "Fix: grade as root inside a container (a CI runner, a Docker or Binder-style image), where each "
+        "kernel gets private namespaces and a user id of its own. If you trust every submission, ask for "
+        f"grading without isolation by name: `python -m grader grade --no-sandbox` (or {NO_SANDBOX_ENV}=1); "
+        "the report then says so.")
+
+
+def _hashes(folder):
+    """sha256 of every file under folder, by path: the handed-in originals before and after grading."""
+    import hashlib
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check_timeout=5.0, notebook_timeout=300,
+          allow_unsandboxed=False):
+    """Grade every submission of the assignments (all when None); returns the list of Submissions.
+
+    Refuses (Unsafe) when student code cannot be sandboxed, unless allow_unsandboxed.
+    """
+    mode, _ = sandbox_verdict(allow_unsandboxed)
     course = Path(course).resolve()
     started = time.monotonic()
     known = lesson_names(course / "solutions")
@@ -256,6 +291,10 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grade-"))
     base = sandbox.make_base()
     warm = None
+    originals = _hashes(course / "grader" / "submitted")
+    failure = None
+    t_kernel = t_check = 0.0
+    todo = []
     try:
         lessons = sorted({s.lesson for s in subs})
         templates = ensure_assignments(course, lessons, url, scratch)
@@ -355,6 +394,9 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
                 sub.status = "flagged"
         write_final(url, todo)
         t_check = time.monotonic() - t1
+    except Exception as exc:  # the report of what was graded is still written below
+        failure = f"{type(exc).__name__}: {exc}"
+        out(f"grading stopped: {failure}")
     finally:
         if warm is not None:
             warm.kill()
@@ -364,6 +406,10 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
             out(f"killed {left} process(es) student code left behind")
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(base, ignore_errors=True)
+    after = _hashes(course / "grader" / "submitted")
+    changed = sorted(p for p, h in originals.items() if after.get(p) != h)
+    if changed:
+        out(f"ALERT: {len(changed)} handed-in file(s) changed while grading: {', '.join(changed[:5])}")
     report(subs, out)
     elapsed = time.monotonic() - started
     out(f"done in {elapsed:.1f} s (kernels {t_kernel:.1f} s, out-of-kernel checks and scan {t_check:.1f} s), "
@@ -374,8 +420,13 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
     reports = course / "grader" / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     (reports / "grade.json").write_text(json.dumps(
-        {"isolation": sandbox.isolation(), "seconds": round(elapsed, 2), "jobs": jobs,
+        {"sandbox": mode, "isolation": sandbox.isolation(), "seconds": round(elapsed, 2), "jobs": jobs,
+         "error": failure, "originals_changed": changed,
          "submissions": [s.row() for s in subs]}, indent=1, default=str))
+    if mode != "sandboxed":
+        out(f"NOTE: graded WITHOUT a sandbox ({mode}); grader/reports/grade.json records it")
+    if failure:
+        raise SystemExit(f"grade: {failure} (the report of every notebook graded so far is in {reports / 'grade.json'})")
     return subs
 
 

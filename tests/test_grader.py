@@ -362,3 +362,36 @@ def test_notebook_time_limit(tmp_path):
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out
+
+
+# ------------------------------------------------------------------ never silently unsafe
+
+NO_ISOLATION = {"user": None, "uid": None, "gid": None, "own_uid": False, "ns": False,
+                "why": "not root: student code runs as the instructor's own user, with rlimits only"}
+
+
+def test_grade_refuses_when_student_code_cannot_be_isolated(monkeypatch, tmp_path):
+    """No sandbox, not asked for by name: one clear refusal that says why and the way out; nothing touched."""
+    from grader import grade, sandbox
+    monkeypatch.setattr(sandbox, "isolation", lambda: NO_ISOLATION)
+    monkeypatch.delenv(grade.NO_SANDBOX_ENV, raising=False)
+    with pytest.raises(grade.Unsafe) as refused:
+        grade.grade(tmp_path)
+    message = str(refused.value)
+    assert "refusing to grade" in message and "not root" in message and "--no-sandbox" in message
+    assert not any(tmp_path.iterdir()), "a refused run must not write anything"
+
+
+def test_no_sandbox_grades_and_says_so(monkeypatch, tmp_path):
+    """--no-sandbox (allow_unsandboxed) grades for real, and the report records that it was unsandboxed."""
+    from grader import grade, sandbox
+    monkeypatch.setattr(sandbox, "isolation", lambda: NO_ISOLATION)
+    course = TempCourse(tmp_path / "course")
+    course.submit("honest", ERR, finished(ERR))
+    lines = []
+    subs = grade.grade(course.root, [ERR], jobs=1, allow_unsandboxed=True, out=lines.append)
+    assert [s.status for s in subs] == ["graded"], lines
+    report = json.loads((course.root / "grader" / "reports" / "grade.json").read_text())
+    assert report["sandbox"].startswith("unsandboxed") and report["originals_changed"] == []
+    assert any("WITHOUT a sandbox" in line for line in lines)
+    assert all(score == 1.0 for score in _scores(course, "honest", ERR).values())
