@@ -15,7 +15,8 @@ from numbers import Number
 
 import numpy as np
 
-from . import mistakes, reference
+from . import mistakes, network, reference
+from .mistakes import own_copy  # noqa: F401 (public: build expected answers the refusal does not reach)
 
 _MISSING = object()
 VALUES = "values"  # a Difference's `what` when only the numbers differ
@@ -97,6 +98,36 @@ def changed_argument(name, before, after):
     return None
 
 
+# The course's own versions of a graded function, beyond backprop.reference: an answer may not call these.
+EQUIVALENTS = {"train_step": [network.train_step, network.gradients], "train": [network.train],
+               "predict": [network.predict, network.forward], "accuracy": [network.accuracy]}
+REFERENCE_CALLED = "the course's own reference version was called"
+
+
+def _refuse(*args, **kwargs):
+    raise RuntimeError("the course's own reference version was called")
+
+
+@contextmanager
+def reference_forbidden(name):
+    """Inside the block, the course's own versions of `name` raise, however an answer imported them.
+
+    Their code is swapped (not their names), so `from backprop.reference import f`, a module alias,
+    importlib or a function captured before the tests all reach the refusal. Other functions, those
+    of earlier lessons included, keep working.
+    """
+    own = getattr(reference, name, None)
+    targets = ([own] if own is not None else []) + EQUIVALENTS.get(name, [])
+    saved = [(f, f.__code__) for f in targets]
+    for f in targets:
+        f.__code__ = _refuse.__code__
+    try:
+        yield
+    finally:
+        for f, code in saved:
+            f.__code__ = code
+
+
 @contextmanager
 def with_reference(namespace, *names):
     """Inside the block, namespace's `names` are the reference functions: test one function alone."""
@@ -176,7 +207,8 @@ def _shape_problem(got, want):
 def _call_student(fn, args, name, ref_fn, where):
     call_args = copy.deepcopy(args)
     try:
-        got = fn(*call_args)
+        with reference_forbidden(name):
+            got = fn(*call_args)
     except NotImplementedError:
         raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code") from None
     except Exception as exc:
@@ -202,6 +234,9 @@ def explain_exception(name, args, kind, text):
 
     Names the catalogued mistake that raises the same exception on these args, when there is one.
     """
+    if text == REFERENCE_CALLED:
+        return (f"calls the course's own {name} (backprop.reference): this function is yours to write; "
+                "functions of earlier lessons may be used")
     message = f"raised {kind}: {text}" if text else f"raised {kind}"
     for mistake in mistakes.for_function(name):
         try:

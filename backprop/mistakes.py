@@ -3,12 +3,26 @@
 A check that finds a student's answer equal to one of these on its fixtures says that sentence
 instead of a bare "wrong". The lists are ordered: the first matching mistake is the one named.
 """
+import types
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from . import reference as ref
+from . import reference
+
+
+def own_copy(fn):
+    """A copy of a course function that checks.reference_forbidden does not reach."""
+    copy_ = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy_.__kwdefaults__, copy_.__doc__ = fn.__kwdefaults__, fn.__doc__
+    return copy_
+
+
+# The mistakes build on copies of the reference: a known-wrong answer standing in for a student's must
+# not be refused as "calls the course's own function" before it is recognised.
+ref = types.SimpleNamespace(**{name: own_copy(fn) for name, fn in vars(reference).items()
+                               if isinstance(fn, types.FunctionType)})
 
 
 @dataclass(frozen=True)

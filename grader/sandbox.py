@@ -326,10 +326,12 @@ def hidden_cases(source_nb):
     ns = {"__name__": "__hidden__"}
     log = []
 
+    answers = {f: checks.own_copy(getattr(reference, f)) for f in functions}  # reached by no refusal
+
     def stand_in(name):
         def fn(*args):
             refs = sorted(f for f in functions if ns.get(f) is getattr(reference, f))
-            want = getattr(reference, name)(*copy.deepcopy(args))
+            want = answers[name](*copy.deepcopy(args))
             log.append((name, copy.deepcopy(args), refs, copy.deepcopy(want)))
             return want
         fn.__name__ = name
@@ -376,6 +378,7 @@ import copy, types
 import numpy as np
 import backprop
 from backprop import reference
+from backprop.checks import reference_forbidden
 for stub in ("pictures", "widgets"):
     mod = types.ModuleType("backprop." + stub)
     sys.modules["backprop." + stub] = mod
@@ -415,7 +418,8 @@ for i, case in enumerate(job["cases"]):
             emit({"case": i, "error": "missing"}); continue
         args = [decode(a) for a in case["args"]]
         signal.setitimer(signal.ITIMER_REAL, job["case_timeout"])
-        got = fn(*args)
+        with reference_forbidden(case["fn"]):
+            got = fn(*args)
         signal.setitimer(signal.ITIMER_REAL, 0)
         emit({"case": i, "got": encode(got), "after": [encode(a) for a in args]})
     except BaseException as exc:

@@ -124,6 +124,16 @@ ATTACKS = {
     "flood": (ERR, {"output_error": "print('x' * 20_000_000)\ndef output_error(target, guess):\n"
                                     "    for _ in range(20000):\n        print('spam ' * 100)\n"
                                     "    return guess - target\n"}, {"test_output_error"}),
+    # Delegating to the course's own reference, in four import styles: zero for sigmoid, feedforward kept.
+    "delegate-from": (FF, {"sigmoid": "from backprop.reference import sigmoid\n"}, {"test_sigmoid"}),
+    "delegate-alias": (FF, {"sigmoid": "import backprop.reference as r\ndef sigmoid(z):\n    return r.sigmoid(z)\n"},
+                       {"test_sigmoid"}),
+    "delegate-importlib": (FF, {"sigmoid": "import importlib\ndef sigmoid(z):\n"
+                                           "    return importlib.import_module('backprop.reference').sigmoid(z)\n"},
+                           {"test_sigmoid"}),
+    "delegate-captured": (ERR, {"cost": "from backprop import reference\n_cost = reference.cost\n"
+                                        "def cost(targets, guesses):\n    return _cost(targets, guesses)\n"},
+                          {"test_cost"}),
     "spawner": (FF, {"sigmoid": "import subprocess\nprocs = []\nfor _ in range(1000):\n    try:\n"
                                 "        procs.append(subprocess.Popen(['sleep', '" + SLEEP + "']))\n"
                                 "    except OSError:\n        break\nprint('spawned', len(procs))\n" + SIGMOID_WRONG},
@@ -353,12 +363,12 @@ def test_notebook_time_limit(tmp_path):
     """
     course = TempCourse(tmp_path)
     course.submit("honest", FF, finished(FF))
-    nap = "import time\ntime.sleep(3.5)\n"
+    nap = "import time\ntime.sleep(6)\n"  # two answer cells: 12 s, past the 10 s limit; honest takes ~2 s
     solved = finished(FF)
     answers = {gid: c.source for gid, c in answer_cells(solved).items()}
     course.submit("sleeper", FF, finished(FF, {gid: nap + code for gid, code in answers.items()}))
-    code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "4",
-                       "--notebook-timeout", "5", env={"BACKPROP_GRADE_ZYGOTE": "0"})
+    code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "7",
+                       "--notebook-timeout", "10", env={"BACKPROP_GRADE_ZYGOTE": "0"})
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out

@@ -34,7 +34,7 @@ def test_error_and_cost_on_the_seeds_numbers():
 
 
 def test_check_passes_the_reference_and_prints_the_call(capsys):
-    checks.check(ref.output_error, 1, 0.7, want=0.3)
+    checks.check(checks.own_copy(ref.output_error), 1, 0.7, want=0.3)
     assert "output_error(1, 0.7) = 0.3" in capsys.readouterr().out
 
 
@@ -226,3 +226,23 @@ def test_a_wrong_answer_shows_only_the_verdict():
         checks.check(sigmoid, 1.0)
     lines = info.value._render_traceback_()
     assert len(lines) == 1 and "mirrored" in lines[0] and "expected 0.7311" in lines[0]
+
+
+# --- delegating to the course's own answer ------------------------------------------------------
+
+@pytest.mark.parametrize("style", ["from", "alias", "captured", "itself"])
+def test_an_answer_that_calls_the_reference_is_refused_and_named(style):
+    import backprop.reference as r
+    captured = r.cost
+    answers = {"from": lambda t, g: ref.cost(t, g), "alias": lambda t, g: r.cost(t, g),
+               "captured": lambda t, g: captured(t, g), "itself": r.cost}
+    t, g = RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1))
+    with pytest.raises(AssertionError, match="calls the course's own cost"):
+        checks.check(answers[style], t, g, name="cost", hidden=True)
+    assert ref.cost(t, g) == float(np.sum((t - g) ** 2)), "the reference works again after the check"
+
+
+def test_functions_of_earlier_lessons_stay_allowed():
+    def cost(targets, guesses):
+        return float(np.sum(ref.output_error(targets, guesses) ** 2))
+    checks.check(cost, RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1)), name="cost", hidden=True)
