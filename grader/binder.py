@@ -56,7 +56,10 @@ def badge(url):
 
 
 def _git(args, cwd):
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise NotGitHub("git is not installed: install it, or build the link by hand from README.md's badge") from None
     return result.stdout.strip() if result.returncode == 0 else None
 
 
