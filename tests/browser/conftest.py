@@ -139,7 +139,7 @@ def chromium():
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{MISSING} at {where}, and {REQUIRE_ENV}=1 requires it "
                         f"(.ci/run installs it with apt-get; or set {CHROMIUM_ENV})", pytrace=False)
-        pytest.skip(f"{MISSING} at {where}: install it (README, 'Browser tests') or set {CHROMIUM_ENV}")
+        pytest.skip(f"{MISSING} at {where}: install it (README: 'Browser tests need Chromium') or set {CHROMIUM_ENV}")
     return path
 
 
