@@ -1,11 +1,16 @@
 # The course's two commands: `make lab` (open the lessons) and `make test` (run every test).
+# PYTHON: the interpreter .venv is made with (3.11.5 or newer 3.11: pyproject.toml's requires-python).
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Before making .venv: is $(PYTHON) there, and can it install the pins? (tools/check_python.py says why not)
+CHECK_PYTHON = command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python '$(PYTHON)' not found. \
+Install Python 3.11 (3.11.5 or newer), or name one: make lab PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+$(PYTHON) tools/check_python.py
 
-.PHONY: lab test lessons setup setup-dev clean
+.PHONY: lab test lessons setup setup-dev lock check-python binder-link clean
 
 lab: $(VENV)/.student  ## set up and open JupyterLab on lessons/
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
@@ -19,7 +24,11 @@ lessons: $(VENV)/.dev  ## regenerate lessons/ from solutions/
 setup: $(VENV)/.student
 setup-dev: $(VENV)/.dev
 
+check-python:  ## fail with a clear message when $(PYTHON) is missing or too old for the pins
+	@$(CHECK_PYTHON)
+
 $(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml
+	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r binder/requirements.txt -c constraints.txt
 	$(PIP) --no-deps -e .
@@ -28,6 +37,12 @@ $(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml
 $(VENV)/.dev: $(VENV)/.student requirements-dev.txt
 	$(PIP) -r requirements-dev.txt -c constraints.txt
 	touch $@
+
+lock: $(VENV)/.dev  ## re-pin constraints.txt, binder/requirements.txt, environment.yml (UPGRADE=1: newest versions)
+	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade,)
+
+binder-link:  ## print the Binder link and badge for this clone's GitHub remote (REMOTE=origin, REF=its default branch)
+	@$(firstword $(wildcard $(BIN)/python) $(PYTHON)) -m grader binder-link $(if $(REMOTE),--remote $(REMOTE),) $(if $(REF),--ref $(REF),)
 
 clean:
 	rm -rf $(VENV) grader/gradebook.db grader/submitted grader/autograded grader/feedback

@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import LESSONS, ROOT, release
+from . import LESSONS, ROOT
 
 
 def main(argv=None):
@@ -27,10 +27,14 @@ def main(argv=None):
     export_cmd = commands.add_parser("export", help="grades CSV and class report in grader/exports")
     edition_cmd = commands.add_parser("student-edition", help="copy the course without solutions or grading")
     edition_cmd.add_argument("dest", help="a new folder for the student edition")
-    for sub in (collect_cmd, grade_cmd, feedback_cmd, export_cmd, edition_cmd):
+    link_cmd = commands.add_parser("binder-link", help="print the Binder link and badge for this clone's GitHub remote")
+    link_cmd.add_argument("--remote", default="origin", help="git remote of your fork on GitHub (default: origin)")
+    link_cmd.add_argument("--ref", default=None, help="branch, tag or commit (default: the remote's default branch)")
+    for sub in (collect_cmd, grade_cmd, feedback_cmd, export_cmd, edition_cmd, link_cmd):
         sub.add_argument("--course", default=str(ROOT), help="course root (default: this repository)")
     args = parser.parse_args(argv)
     if args.command == "release":
+        from . import release
         release.generate(LESSONS)
     elif args.command == "collect":
         from . import collect
@@ -59,6 +63,13 @@ def main(argv=None):
             print(f"student-edition: {exc}", file=sys.stderr)
             return 2
         print(f"wrote the student edition ({len(files)} files) to {args.dest}")
+    elif args.command == "binder-link":
+        from . import binder
+        try:
+            print(binder.describe(args.remote, args.ref, cwd=args.course), end="")
+        except binder.NotGitHub as exc:
+            print(f"binder-link: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 

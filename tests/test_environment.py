@@ -1,4 +1,8 @@
-"""The three ways to install agree (venv, conda, Binder), Binder's config builds, and tests stay out of $HOME."""
+"""The three ways to install agree (venv, conda, Binder) and are full locks, Binder's config builds, and tests stay out of $HOME."""
+import difflib
+import functools
+import importlib.metadata
+import importlib.util
 import os
 import re
 import shutil
@@ -6,34 +10,185 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
+from packaging.markers import Marker, default_environment
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 from course import ROOT
 
 STUDENT_TOOLS = {"jupyterlab", "numpy", "matplotlib", "ipywidgets"}
+DEV_TOOLS = {"nbgrader", "pytest", "playwright", "jupyter-repo2docker", "uv"}
 
 
-def _pins(lines):
-    return dict(re.match(r"\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#]+)", line).groups()
-                for line in lines if re.match(r"\s*-?\s*[A-Za-z0-9_.\-]+==", line))
+def _tool(name):
+    """A module of tools/ (not a package: `make` runs them as scripts)."""
+    spec = importlib.util.spec_from_file_location(f"backprop_tools_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_binder_conda_and_constraints_pin_the_same_versions():
-    binder = _pins((ROOT / "binder" / "requirements.txt").read_text().splitlines())
-    conda = _pins((ROOT / "environment.yml").read_text().splitlines())
-    locked = {k.lower(): v for k, v in _pins((ROOT / "constraints.txt").read_text().splitlines()).items()}
-    assert set(binder) == STUDENT_TOOLS, "Binder gets what a student needs, and no test tools"
-    assert conda == binder
-    for name, version in binder.items():
-        assert locked[name] == version, f"constraints.txt pins {name} {locked[name]}, binder {version}"
+locktool = _tool("lock")
 
 
-def test_python_is_311_everywhere():
-    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
-    assert re.search(r"^\s*-\s*python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)
-    assert "PYTHON ?= python3.11" in (ROOT / "Makefile").read_text()
+def _read(rel):
+    return (ROOT / rel).read_text()
+
+
+def _inputs(rel):
+    """{normalized name: Requirement} of an input file's own lines (not its -r includes)."""
+    found = {}
+    for line in _read(rel).splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            req = Requirement(line)
+            found[locktool.normalize(req.name)] = req
+    return found
+
+
+def test_every_line_of_the_locks_is_an_exact_pin():
+    for rel in (locktool.STUDENT_LOCK, locktool.DEV_LOCK):
+        for line in _read(rel).splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                assert locktool.PIN.match(line.strip()), f"{rel}: not an exact pin: {line!r}"
+        assert "make lock" in _read(rel), f"{rel} says how it is made"
+
+
+def test_student_lock_is_the_dev_lock_less_the_tools():
+    """Students get exactly the versions the tests ran with, all of them pinned, and no test tools."""
+    student, dev = locktool.pins(_read(locktool.STUDENT_LOCK)), locktool.pins(_read(locktool.DEV_LOCK))
+    wanted = _inputs(locktool.STUDENT_IN)
+    assert set(wanted) == STUDENT_TOOLS, "Binder gets what a student needs, and no test tools"
+    assert len(student) > len(wanted) + 50, "the student lock pins the transitive dependencies too"
+    for name, req in wanted.items():
+        assert name in student and student[name][0] in req.specifier, (name, student.get(name), str(req))
+    for name, (version, _) in student.items():
+        assert name in dev, f"{name} is in {locktool.STUDENT_LOCK} but not in {locktool.DEV_LOCK}: run `make lock`"
+        assert dev[name][0] == version, f"{locktool.DEV_LOCK} pins {name} {dev[name][0]}, Binder {version}: `make lock`"
+    assert not DEV_TOOLS & set(student), DEV_TOOLS & set(student)
+    dev_wanted = _inputs(locktool.DEV_IN)
+    assert set(dev_wanted) == DEV_TOOLS and f"-r {locktool.STUDENT_IN}" in _read(locktool.DEV_IN)
+    for name, req in dev_wanted.items():
+        assert dev[name][0] in req.specifier, f"requirements-dev.txt asks {req}, {locktool.DEV_LOCK} pins {dev[name][0]}"
+
+
+def test_course_package_declares_what_it_imports_and_the_lock_satisfies_it():
+    project = tomllib.loads(_read("pyproject.toml"))["project"]
+    declared = {locktool.normalize(Requirement(r).name): Requirement(r) for r in project["dependencies"]}
+    assert set(declared) == STUDENT_TOOLS - {"jupyterlab"}
+    assert all(str(req.specifier) and "==" not in str(req.specifier) for req in declared.values()), \
+        "the package states ranges; the pins live in the locks"
+    student = locktool.pins(_read(locktool.STUDENT_LOCK))
+    for name, req in declared.items():
+        assert student[name][0] in req.specifier, (name, student[name], str(req))
+
+
+def test_conda_gets_the_student_lock():
+    """environment.yml is generated from binder/requirements.txt: same pins, same Python range."""
+    yml = _read(locktool.ENVIRONMENT)
+    assert yml == locktool.environment_yml(_read(locktool.STUDENT_LOCK)), "environment.yml is stale: `make lock`"
+    env = yaml.safe_load(yml)
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip == locktool.requirement_lines(_read(locktool.STUDENT_LOCK))
+    assert locktool.pins("\n".join(pip)) == locktool.pins(_read(locktool.STUDENT_LOCK))
+    minimum, below = locktool.requires_python()
+    assert f"python>={minimum},<{below}" in env["dependencies"]
+
+
+def _installed_closure(roots):
+    """{normalized name: Distribution} of roots and everything they require here, from installed metadata."""
+    env = default_environment()
+    found, extras, todo = {}, {}, [Requirement(r) for r in roots]
+    while todo:
+        req = todo.pop()
+        name = locktool.normalize(req.name)
+        new_extras = set(req.extras) - extras.get(name, set())
+        if name in found and not new_extras:
+            continue
+        extras.setdefault(name, set()).update(req.extras)
+        try:
+            found[name] = dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            pytest.fail(f"{name} is required but not installed: run `make setup-dev`")
+        for spec in dist.requires or []:
+            sub = Requirement(spec)
+            if sub.marker is None or any(sub.marker.evaluate({**env, "extra": e})
+                                         for e in extras[name] | {""}):
+                todo.append(sub)
+    return found
+
+
+@pytest.mark.parametrize("lock_file, inputs", [(locktool.STUDENT_LOCK, [locktool.STUDENT_IN]),
+                                              (locktool.DEV_LOCK, [locktool.STUDENT_IN, locktool.DEV_IN])])
+def test_lock_holds_exactly_what_its_inputs_require_here(lock_file, inputs):
+    """Offline: walk the installed packages' own requirements from the inputs; on this platform the lock
+    must pin exactly that set (nothing missing, nothing stale) at the installed versions."""
+    roots = [str(req) for rel in inputs for req in _inputs(rel).values()]
+    needed = _installed_closure(roots)
+    env = default_environment()
+    locked = {name: version for name, (version, marker) in locktool.pins(_read(lock_file)).items()
+              if not marker or Marker(marker).evaluate(env)}
+    assert set(locked) - set(needed) == set(), f"{lock_file} pins what nothing requires here: run `make lock`"
+    assert set(needed) - set(locked) == set(), f"{lock_file} misses what is required: run `make lock`"
+    stale = {n: (d.version, locked[n]) for n, d in needed.items() if d.version != locked[n]}
+    assert not stale, f"installed vs {lock_file}: {stale} (run `make setup-dev`, or `make lock`)"
+
+
+@pytest.mark.lock
+def test_make_lock_would_change_nothing(tmp_path):
+    """Re-resolve both locks with uv in a copy of the inputs and locks: the same files must come out.
+
+    Resolves from uv's cache when it can (about 2 s), else from PyPI (about 30 s); skips only when
+    PyPI cannot be reached. The offline tests above catch most drift without the network."""
+    for rel in ("pyproject.toml", locktool.STUDENT_IN, locktool.STUDENT_LOCK, locktool.DEV_IN,
+                locktool.DEV_LOCK, locktool.ENVIRONMENT):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, tmp_path / rel)
+    run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=300)
+    try:
+        locktool.lock(tmp_path, extra=["--offline"], run=run)
+    except subprocess.CalledProcessError:
+        try:
+            locktool.lock(tmp_path, run=run)
+        except subprocess.CalledProcessError as exc:
+            if re.search(r"(?i)network|connect|dns|timed? ?out|failed to fetch", exc.stderr):
+                pytest.skip(f"PyPI not reachable for uv: {exc.stderr.strip()[-300:]}")
+            pytest.fail(f"uv cannot resolve the inputs:\n{exc.stderr}")
+    for rel in (locktool.DEV_LOCK, locktool.STUDENT_LOCK, locktool.ENVIRONMENT):
+        fresh, committed = (tmp_path / rel).read_text(), _read(rel)
+        diff = "".join(difflib.unified_diff(committed.splitlines(True), fresh.splitlines(True), rel, "make lock"))
+        assert fresh == committed, f"`make lock` would change {rel}:\n{diff}"
+
+
+def test_python_range_is_what_the_pins_need_and_agrees_everywhere():
+    """pyproject's requires-python: its minimum is the tightest the pins allow, and Binder, conda,
+    make, the README and the Python running these tests all fall in it."""
+    minimum, below = locktool.requires_python()
+    spec = SpecifierSet(f">={minimum},<{below}")
+    needs = {}
+    for name in locktool.pins(_read(locktool.DEV_LOCK)):
+        try:
+            needs[name] = importlib.metadata.distribution(name).metadata.get("Requires-Python") or ""
+        except importlib.metadata.PackageNotFoundError:
+            continue  # another platform's package
+    refused = {n: s for n, s in needs.items() if minimum not in SpecifierSet(s)}
+    assert not refused, f"pinned packages refuse Python {minimum}: {refused}"
+    major, minor, patch = (int(p) for p in minimum.split("."))
+    if patch:
+        earlier = f"{major}.{minor}.{patch - 1}"
+        assert any(earlier not in SpecifierSet(s) for s in needs.values()), \
+            f"the pins would install on {earlier}: lower requires-python to the tightest bound"
+    assert below == f"{major}.{minor + 1}", "one minor version of Python, the one Binder runs"
+    assert _read("binder/runtime.txt").strip() == f"python-{major}.{minor}"
+    assert f"PYTHON ?= python{major}.{minor}" in _read("Makefile")
+    assert ".".join(map(str, sys.version_info[:3])) in spec, "the tests run on a Python the course supports"
+    readme = _read("README.md")
+    assert f"Python {minimum}" in readme and f"make lab PYTHON=/path/to/python{major}.{minor}" in readme
 
 
 def test_test_state_lives_in_temp_dirs():
