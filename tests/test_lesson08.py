@@ -15,6 +15,7 @@ from course import ROOT
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 X, T = pictures.XOR_INPUTS, pictures.XOR_TARGETS
 JOIN_TIMEOUT = 120  # seconds; a 2000-epoch run with its frames takes 2 to 10 s on a busy 2-core machine
@@ -164,11 +165,16 @@ def test_a_failing_run_is_shown_not_lost(monkeypatch):
 # --- pictures ---------------------------------------------------------------------------------
 
 def _texts(fig):
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        FigureCanvasAgg(fig)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     found = []
     for ax in fig.axes:
-        for text in ax.texts + [ax.title, ax.xaxis.label, ax.yaxis.label]:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        ticks = [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]
+        ticks += [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        for text in ax.texts + [ax.title, ax.xaxis.label, ax.yaxis.label] + ticks:
             if text.get_text().strip() and text.get_visible():
                 found.append((text.get_text(), text.get_window_extent(renderer)))
     return found
@@ -182,9 +188,9 @@ def _assert_no_overlap(fig):
 
 
 def _assert_inside(fig):
-    fig.canvas.draw()
+    texts = _texts(fig)
     width, height = fig.canvas.get_width_height()
-    for label, box in _texts(fig):
+    for label, box in texts:
         assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, f"{label!r} is cut off"
 
 
