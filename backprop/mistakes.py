@@ -163,7 +163,48 @@ CATALOG = {
     # --- end of lesson 07 ---
 
     # --- lesson 08 (its functions' entries go right below this line) ---
-
+    "predict": [
+        Mistake("1-D output", "you returned a 1-D array: predict returns the output column, shape (n_outputs, 1) "
+                "(keep x and every layer as columns)",
+                lambda p, x: ref.predict(p, x).ravel()),
+        Mistake("(h, o)", "you returned (h, o), like feedforward: predict returns only the output column o",
+                lambda p, x: (_sig(p["W_ih"] @ x + p["b_h"]), ref.predict(p, x))),
+        Mistake("no biases", "you ignored the biases: add b_h to the hidden sum and b_o to the output sum",
+                lambda p, x: _sig(p["W_ho"] @ _sig(p["W_ih"] @ x))),
+        Mistake("no hidden bias", "you forgot the hidden bias: h = sigmoid(W_ih @ x + b_h)",
+                lambda p, x: _sig(p["W_ho"] @ _sig(p["W_ih"] @ x) + p["b_o"])),
+        Mistake("no output bias", "you forgot the output bias: o = sigmoid(W_ho @ h + b_o)",
+                lambda p, x: _sig(p["W_ho"] @ _sig(p["W_ih"] @ x + p["b_h"]))),
+        Mistake("no sigmoid on output", "the output is not squashed: o = sigmoid(W_ho @ h + b_o)",
+                lambda p, x: p["W_ho"] @ _sig(p["W_ih"] @ x + p["b_h"]) + p["b_o"]),
+        Mistake("no sigmoid on hidden", "the hidden layer is not squashed: h = sigmoid(W_ih @ x + b_h)",
+                lambda p, x: _sig(p["W_ho"] @ (p["W_ih"] @ x + p["b_h"]) + p["b_o"])),
+    ],
+    "train": [
+        Mistake("new generator per epoch", "you made a new generator every epoch (default_rng(seed) inside the "
+                "loop), so every epoch visits the rows in the same order: make rng once, before the epochs",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, order="same every epoch")),
+        Mistake("Python's random", "you shuffled with Python's random module: use the one numpy generator, "
+                "rng = np.random.default_rng(seed), and rng.permutation(n_samples) each epoch",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, order="python random")),
+        Mistake("no shuffling", "you visited the rows in order 0, 1, ..., n-1: each epoch should visit them "
+                "in the order rng.permutation(n_samples)",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, order="in order")),
+        Mistake("loss after the step", "you measured each example's cost after its step: measure it just "
+                "before train_step, with the weights that made the guess",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, measure="after step")),
+        Mistake("loss at the end of the epoch", "you measured the loss on all rows after the epoch: "
+                "losses[k] is the mean of each example's cost just before its own step",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, measure="end of epoch")),
+        Mistake("sum instead of mean", "your losses are the sum of the epoch's costs: take their mean "
+                "(divide by the number of examples)",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, reduce=np.sum)),
+        Mistake("last example only", "your losses hold only the last example's cost of each epoch: "
+                "take the mean over all of the epoch's examples",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, reduce=lambda c: c[-1])),
+        Mistake("params changed", "changed its argument `params` in place",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, mutate=True)),
+    ],
     # --- end of lesson 08 ---
 
     # --- lesson 09 (its functions' entries go right below this line) ---
@@ -194,6 +235,39 @@ def _nudge_sequential(m, b, x, target, lr):
     """The classic slip: update m, then recompute the error with the new m for b."""
     m_new = m + lr * (target - (m * x + b)) * x
     return m_new, b + lr * (target - (m_new * x + b))
+
+
+def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step",
+           reduce=np.mean, mutate=False):
+    """reference.train with one slip (lesson 08): another visiting order, loss measure or reduction, or params changed."""
+    import random
+    rng, python_rng = np.random.default_rng(seed), random.Random(seed)
+    n = len(inputs)
+    losses = []
+    for _ in range(epochs):
+        if order == "one generator":
+            visit = rng.permutation(n)
+        elif order == "same every epoch":
+            visit = np.random.default_rng(seed).permutation(n)
+        elif order == "python random":
+            visit = list(range(n))
+            python_rng.shuffle(visit)
+        else:
+            visit = range(n)
+        costs = []
+        for i in visit:
+            x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
+            before = ref.cost(t, ref.predict(params, x))
+            new = ref.train_step(params, x, t, lr)
+            if mutate:
+                params.update(new)
+            else:
+                params = new
+            costs.append(ref.cost(t, ref.predict(params, x)) if measure == "after step" else before)
+        if measure == "end of epoch":
+            costs = [ref.cost(targets[i].reshape(-1, 1), ref.predict(params, inputs[i].reshape(-1, 1))) for i in range(n)]
+        losses.append(float(reduce(costs)))
+    return params, losses
 
 
 def for_function(name):

@@ -1,0 +1,268 @@
+"""Lesson 08 (XOR): the live trainer trains through network.train's callback, stops when asked, stays
+idle under nbgrader; its pictures draw without overlapping labels; the convergence file is what the
+benchmark's side-by-side trainer computes, and that trainer is network.train."""
+import base64
+import importlib.util
+import time
+
+import matplotlib
+import numpy as np
+import pytest
+
+from backprop import network, pictures, widgets
+from backprop import reference as ref
+from course import ROOT
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+X, T = pictures.XOR_INPUTS, pictures.XOR_TARGETS
+JOIN_TIMEOUT = 120  # seconds; a 2000-epoch run with its frames takes 2 to 10 s on a busy 2-core machine
+
+
+def _stub(*args):
+    raise NotImplementedError()
+
+
+def _buggy(params, x):
+    return x[:1] * 0.0 + 0.5  # a column, wrong values: the picture must still draw
+
+
+def _trainer(mine=None, **settings):
+    box = widgets.xor_trainer(mine=mine, **settings)
+    return box, box.trainer
+
+
+def _png(trainer):
+    images = [o for o in trainer.picture.outputs if o["output_type"] == "display_data"]
+    assert len(images) == 1, trainer.picture.outputs
+    data = base64.b64decode(images[0]["data"]["image/png"])
+    assert data.startswith(b"\x89PNG"), "the picture is not a PNG"
+    return data
+
+
+def _text(trainer):
+    return "".join(o.get("text", "") for o in trainer.picture.outputs if o["output_type"] == "stream")
+
+
+def _join(trainer):
+    trainer.thread.join(JOIN_TIMEOUT)
+    assert not trainer.thread.is_alive(), f"training did not finish within {JOIN_TIMEOUT} s"
+
+
+@pytest.mark.parametrize("mine", ["none", "stub", "buggy", "reference"])
+def test_trainer_draws_on_creation_and_when_any_control_moves(mine):
+    """The untrained network is drawn at once; every control (sliders and the rule buttons) redraws it."""
+    student = {"none": None, "stub": _stub, "buggy": _buggy, "reference": ref.predict}[mine]
+    _, trainer = _trainer(student)
+    assert trainer.redraws == 1 and trainer.thread is None
+    _png(trainer)
+    text = _text(trainer)
+    assert "before training" in text and "Press Train" in text
+    if mine == "stub":
+        assert "your predict: not written yet" in text
+    if mine == "reference":
+        assert "your predict on the four rows" in text
+    for name, control in trainer.controls.items():
+        before, picture = trainer.redraws, trainer.picture.outputs
+        if hasattr(control, "options"):
+            control.value = [o for o in control.options if o != control.value][0]
+        else:
+            control.value = control.value + control.step if control.value + control.step <= control.max else control.min
+        assert trainer.redraws == before + 1, f"moving {name} did not redraw"
+        assert trainer.picture.outputs != picture, f"moving {name} left the picture as it was"
+    assert trainer.thread is None, "moving a control must not start training"
+
+
+def test_train_button_runs_network_train_and_redraws_every_few_epochs():
+    """A full run in the background: progress reaches the end, the picture redraws every few epochs,
+    and the result is network.train's for the same settings (deterministic)."""
+    _, trainer = _trainer(ref.predict, lr=1.0, hidden=2, epochs=400, start=0)
+    trainer.train_button.click()
+    assert trainer.running and trainer.thread.is_alive() or trainer.result is not None
+    assert trainer.train_button.disabled or trainer.result is not None
+    _join(trainer)
+    assert trainer.progress.value == trainer.progress.max == 400
+    assert trainer.counter.value == "400 / 400"
+    # preview + one frame every 400 // 25 = 16 epochs (25 of them) + the final picture
+    assert trainer.redraws == 1 + 25 + 1
+    params, losses = trainer.result
+    want, want_losses = network.train(network.init_params(2, 2, 1, seed=0), X, T, 1.0, 400, seed=0)
+    assert losses == want_losses and all(np.array_equal(params[k], want[k]) for k in want)
+    assert not trainer.running and not trainer.train_button.disabled and trainer.stop_button.disabled
+    assert all(not c.disabled for c in trainer.controls.values())
+    assert "your predict on the four rows" in _text(trainer)
+
+
+def test_a_run_that_learns_and_one_that_gets_stuck_say_so():
+    """The verdict names a stuck run as normal, not as an error (start 9 of 2-2-1 sticks, start 0 learns)."""
+    _, trainer = _trainer(lr=1.0, hidden=2, epochs=2000, start=0)
+    trainer.train()
+    _join(trainer)
+    assert _text(trainer).startswith("learnt XOR: all four outputs on the right side of 0.5")
+    trainer.controls["start"].value = 9
+    trainer.train()
+    _join(trainer)
+    assert _text(trainer).startswith("not learnt after 2000 epochs: stuck, which is normal")
+
+
+def test_stop_button_ends_the_run_early_and_keeps_what_was_learnt():
+    _, trainer = _trainer(lr=1.0, hidden=2, epochs=5000, start=3)
+    trainer.train_button.click()
+    deadline = time.monotonic() + JOIN_TIMEOUT
+    while trainer.redraws < 3 and time.monotonic() < deadline:  # the preview, then two frames of the run
+        time.sleep(0.01)
+    assert trainer.redraws >= 3, "no frame was drawn while training"
+    assert not trainer.stop_button.disabled
+    trainer.stop_button.click()
+    _join(trainer)
+    params, losses = trainer.result
+    assert 0 < len(losses) < 5000 and trainer.progress.value == len(losses) < trainer.progress.max
+    assert f"stopped after {len(losses)} of 5000 epochs" in _text(trainer)
+    want, want_losses = network.train(network.init_params(2, 2, 1, seed=3), X, T, 1.0, len(losses), seed=3)
+    assert losses == want_losses and all(np.array_equal(params[k], want[k]) for k in want)
+    trainer.stop()  # stopping when nothing runs is harmless
+    trainer.train()  # and a new run starts from scratch, not stopped at once
+    _join(trainer)
+    assert len(trainer.result[1]) == 5000
+
+
+def test_train_twice_does_not_start_a_second_thread():
+    _, trainer = _trainer(epochs=1000)
+    trainer.train()
+    first = trainer.thread
+    trainer.train()
+    assert trainer.thread is first
+    trainer.stop()
+    _join(trainer)
+
+
+def test_nothing_trains_or_draws_under_nbgrader(monkeypatch):
+    """While nbgrader grades (NBGRADER_EXECUTION set) the widget is built but draws and trains nothing."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    box, trainer = _trainer(ref.predict)
+    assert trainer.picture.outputs == () and trainer.redraws == 0
+    trainer.train_button.click()
+    trainer.controls["hidden"].value = 4
+    assert trainer.thread is None and trainer.result is None and trainer.redraws == 0
+    assert trainer.picture.outputs == ()
+    assert box.children, "the widget itself is still built"
+
+
+def test_a_failing_run_is_shown_not_lost(monkeypatch):
+    _, trainer = _trainer(epochs=100)
+
+    def broken(*args, **kwargs):
+        raise FloatingPointError("overflow")
+    monkeypatch.setattr(widgets._network, "train", broken)
+    trainer.train()
+    _join(trainer)
+    assert "training failed: FloatingPointError: overflow" in _text(trainer)
+    assert not trainer.running and not trainer.train_button.disabled
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+def _texts(fig):
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        ticks = [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]
+        ticks += [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        for text in ax.texts + [ax.title, ax.xaxis.label, ax.yaxis.label] + ticks:
+            if text.get_text().strip() and text.get_visible():
+                found.append((text.get_text(), text.get_window_extent(renderer)))
+    return found
+
+
+def _assert_no_overlap(fig):
+    texts = _texts(fig)
+    for i, (a, box_a) in enumerate(texts):
+        for b, box_b in texts[i + 1:]:
+            assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
+
+
+def _assert_inside(fig):
+    texts = _texts(fig)
+    width, height = fig.canvas.get_width_height()
+    for label, box in texts:
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, f"{label!r} is cut off"
+
+
+@pytest.mark.parametrize("start", [0, 9])
+def test_surface_picture_labels_do_not_overlap(start):
+    params, _ = network.train(network.init_params(2, 2, 1, seed=start), X, T, 1.0, 300, seed=start)
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+    pictures.plot_xor_corners(ax=axes[0])
+    pictures.plot_xor_surface(params, ax=axes[1], title=f"start {start}")
+    fig.tight_layout()
+    _assert_no_overlap(fig)
+    _assert_inside(fig)
+    assert len(axes[1].texts) == 4
+    plt.close(fig)
+
+
+def test_training_picture_updates_in_place_and_keeps_labels_apart():
+    picture = pictures.XorTrainingPicture(2000)
+    params = network.init_params(2, 3, 1, seed=1)
+    first = picture.update(params, [])
+    params, losses = network.train(params, X, T, 1.0, 500, seed=1)
+    second = picture.update(params, losses)
+    assert first.startswith(b"\x89PNG") and second != first
+    assert picture.loss_title.get_text() == f"after 500 of 2000 epochs: loss {losses[-1]:.4f}"
+    assert [t.get_text() for t in picture.corners] == [f"{o:.2f}" for o in network.predict(params, X.T).ravel()]
+    assert picture.fig.get_size_inches()[0] <= 10
+    _assert_no_overlap(picture.fig)
+    _assert_inside(picture.fig)
+
+
+def test_loss_and_convergence_plots_draw():
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.4))
+    pictures.plot_losses({"exact rule": [0.3, 0.2, 0.01], "story rule": [0.3, 0.1, 1e-5]}, ax=a, title="rules")
+    assert a.get_lines()[1].get_linestyle() == "--" and a.get_ylim()[0] <= 1e-5
+    data = pictures.load_xor_convergence()
+    pictures.plot_convergence(data["sweep"], ax=b)
+    assert len(b.get_lines()) == 4
+    plt.close(fig)
+
+
+# --- the convergence file and the benchmark that writes it --------------------------------------
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("xor_convergence", ROOT / "benchmarks" / "xor_convergence.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("hidden, rule, lr", [(2, "exact", 1.0), (3, "story", 0.5), (4, "exact", 4.0)])
+def test_side_by_side_trainer_is_network_train(hidden, rule, lr):
+    bench = _benchmark()
+    assert bench.verify(hidden, lr, 60, [0, 5, 9], rule) < 1e-12
+
+
+def test_epochs_to_converge_counts_from_the_last_wrong_epoch():
+    bench = _benchmark()
+    right = np.array([[False, True, False, True, True], [True] * 5, [True, True, True, True, False]])
+    assert bench.epochs_to_converge(right) == [4, 1, None]
+
+
+def test_committed_convergence_file_matches_its_settings_and_the_lesson():
+    """At least 50 starts per row, both sizes and rules; the lesson's quoted starts behave as listed."""
+    data = pictures.load_xor_convergence()
+    assert data["settings"]["starts"] >= 50 and data["settings"]["epochs"] == 2000
+    rows = {(r["hidden"], r["rule"], r["lr"]): r for r in data["table"]}
+    assert set(rows) == {(h, rule, lr) for h in (2, 4) for rule in ("story", "exact") for lr in (0.5, 1.0)}
+    for r in data["table"] + data["sweep"]:
+        assert r["runs"] >= 50 and r["converged"] + len(r["stuck_starts"]) == r["runs"]
+    stuck = rows[(2, "exact", 1.0)]["stuck_starts"]
+    assert 0 not in stuck and stuck
+    for start, learnt in ((0, True), (stuck[0], False)):
+        params, _ = network.train(network.init_params(2, 2, 1, seed=start), X, T, 1.0, 2000, seed=start)
+        right = np.all((network.predict(params, X.T) > 0.5) == (T.T > 0.5))
+        assert right == learnt, start
