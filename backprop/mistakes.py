@@ -212,6 +212,41 @@ CATALOG = {
     # --- end of lesson 09 ---
 
     # --- lesson 10 (its functions' entries go right below this line) ---
+    "one_hot": [
+        Mistake("row", "you returned a row of shape (1, n_classes): a target is a column, shape (n_classes, 1), "
+                "like every vector in the course",
+                lambda label, n: np.eye(n)[[label]]),
+        Mistake("1-D", "you returned a 1-D array of shape (n_classes,): make it a column, shape (n_classes, 1), "
+                "e.g. start from np.zeros((n_classes, 1))",
+                lambda label, n: np.eye(n)[label]),
+        Mistake("off by one", "your 1.0 sits in row label - 1, one row too high: rows count from 0, so digit 0 "
+                "is row 0 and the 1.0 goes in row `label` itself",
+                lambda label, n: np.eye(n)[:, [label - 1]]),
+        Mistake("all ones", "every entry is 1.0: only the label's row is 1.0, every other row is 0.0",
+                lambda label, n: np.ones((n, 1))),
+    ],
+    "accuracy": [
+        Mistake("count", "you returned how many images it got right (a count): divide by the number of images "
+                "for a fraction between 0 and 1",
+                lambda p, X, y: int(round(ref.accuracy(p, X, y) * len(y)))),
+        Mistake("error rate", "you returned the share it got wrong (1 - accuracy): count the images whose guess "
+                "equals the label",
+                lambda p, X, y: 1.0 - ref.accuracy(p, X, y)),
+        Mistake("wrong axis", "you took the arg-max along the wrong axis: the outputs have one column per image, "
+                "so each image's guess is np.argmax(outputs, axis=0)",
+                lambda p, X, y: float(np.mean(
+                    np.argmax(ref.predict(p, np.asarray(X, dtype=float).T), axis=1) == np.asarray(y)))),
+        Mistake("no arg-max", "you compared the outputs themselves with the labels: outputs are numbers between "
+                "0 and 1, never a digit; the guess is the row of the largest output, np.argmax(outputs, axis=0)",
+                lambda p, X, y: float(np.mean(ref.predict(p, np.asarray(X, dtype=float).T) == np.asarray(y)))),
+        Mistake("array of hits", "you returned one True/False per image: take their mean, and return it as a "
+                "Python float (float(...))",
+                lambda p, X, y: np.argmax(ref.predict(p, np.asarray(X, dtype=float).T), axis=0) == np.asarray(y)),
+        Mistake("images as columns", "you fed the images in without .T: images holds one image per row, the "
+                "network takes one image per column, predict(params, images.T)",
+                lambda p, X, y: float(np.mean(
+                    np.argmax(ref.predict(p, np.asarray(X, dtype=float)), axis=0) == np.asarray(y)))),
+    ],
 
     # --- end of lesson 10 ---
 }
