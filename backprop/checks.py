@@ -122,9 +122,11 @@ def _call_student(fn, args, name, ref_fn, where):
         raise AssertionError(_explain_exception(name, args, exc, where)) from None
     for arg_name, before, after in zip(_param_names(ref_fn, args), args, call_args):
         if not _unchanged(before, after):
-            raise AssertionError(
-                f"{where} changed its argument `{arg_name}` in place: build a new array instead "
-                "(x = x + d, not x += d) so the caller's values stay as they were")
+            instead = ("build a new dict of new arrays instead (new = {...}; W = W + dW, not W += dW or "
+                       f"{arg_name}[key] = ...)" if isinstance(before, dict) else
+                       "build a new array instead (x = x + d, not x += d)")
+            raise AssertionError(f"{where} changed its argument `{arg_name}` in place: {instead} "
+                                 "so the caller's values stay as they were")
     return got
 
 
@@ -208,4 +210,6 @@ def _show(value):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_show(v)}" for k, v in value.items()) + "}"
     return repr(value)

@@ -195,3 +195,13 @@ FIXTURES.update({
     "layer_gradient": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
     "delta_weights": (RNG.normal(size=(4, 1)), RNG.uniform(0.05, 0.95, (4, 1)), RNG.uniform(size=(4, 1)), 1.7),
 })
+
+
+# --- lesson 07 ---------------------------------------------------------------------------------
+
+FIXTURES.update({
+    "delta_bias": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
+    "train_step": ({"W_ih": RNG.normal(size=(4, 3)), "b_h": RNG.normal(size=(4, 1)),
+                    "W_ho": RNG.normal(size=(2, 4)), "b_o": RNG.normal(size=(2, 1))},
+                   RNG.uniform(size=(3, 1)), RNG.uniform(size=(2, 1)), 0.7),
+})
