@@ -323,7 +323,7 @@ def stuck_node_explorer():
 def training_explorer(params, x, target, mine=None):
     """Sliders for the learning rate and the number of steps on one example: the cost curve and the net after training (lesson 07).
 
-    params {W_ih, b_h, W_ho, b_o}; with mine=train_step the title also gives your function's cost after the same steps.
+    params {W_ih, b_h, W_ho, b_o}; with mine=train_step a line below gives your function's cost after the same steps.
     """
     def draw(lr, steps):
         costs, outputs, trained = pictures.training_run(ref.train_step, params, x, target, lr, steps)
@@ -346,12 +346,11 @@ def training_explorer(params, x, target, mine=None):
 
 def _yours_training(mine, params, x, target, lr, steps):
     """A line giving the cost after `steps` calls of the student's train_step, or '' when there is none."""
-    import copy  # the student's step may change params in place: give it its own copy
-
     if mine is None:
         return ""
+    from copy import deepcopy  # the student's step may change params in place: it gets its own copy
     try:
-        costs, _, _ = pictures.training_run(mine, copy.deepcopy(params), x.copy(), target.copy(), lr, steps)
+        costs, _, _ = pictures.training_run(mine, deepcopy(params), x.copy(), target.copy(), lr, steps)
         return f"your train_step, the same {steps} steps: cost {costs[-1]:.4f}"
     except NotImplementedError:
         return "your train_step: not written yet"
