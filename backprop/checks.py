@@ -93,8 +93,10 @@ def changed_argument(name, before, after):
     names = _param_names(ref_fn, before) if ref_fn else [f"arg{i}" for i in range(len(before))]
     for arg_name, b, a in zip(names, before, after):
         if not _unchanged(b, a):
-            return (f"changed its argument `{arg_name}` in place: build a new array instead "
-                    "(x = x + d, not x += d) so the caller's values stay as they were")
+            instead = ("build a new dict of new arrays instead (new = {...}; W = W + dW, not W += dW or "
+                       f"{arg_name}[key] = ...)" if isinstance(b, dict) else
+                       "build a new array instead (x = x + d, not x += d)")
+            return f"changed its argument `{arg_name}` in place: {instead} so the caller's values stay as they were"
     return None
 
 
@@ -304,4 +306,6 @@ def _show(value):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_show(v)}" for k, v in value.items()) + "}"
     return repr(value)

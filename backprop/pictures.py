@@ -467,6 +467,249 @@ def plot_wiggle(w, wiggle, x, target, ax=None):
 
 # --- lesson 07: new pictures go right below this line ----------------------------------------
 
+NOT_INPUTS, NOT_TARGETS = (0.0, 1.0), (1.0, 0.0)  # the stuck-node task: input 0 -> answer 1, input 1 -> answer 0
+BIAS_COLOURS = {"without bias": NEGATIVE, "with bias": POSITIVE}
+
+
+def plot_pinned(axes=None):
+    """Two fans: lines y = m x all pass through (0, 0); sigmoid(w x) curves all pass through (0, 0.5)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    left, right = axes
+    xs = np.linspace(-1.5, 1.5, 121)
+    for k, m in enumerate(np.linspace(-2, 2, 9)):
+        left.plot(xs, m * xs, color=plt.get_cmap("coolwarm")(k / 8), lw=1.2)
+    left.plot([0], [0], "o", color="#333", ms=7, zorder=3)
+    left.annotate("every line y = m x\npasses through (0, 0)", xy=(0, 0), xytext=(0.25, -2.6), fontsize=9,
+                  arrowprops=dict(arrowstyle="->", color="#333"), bbox=dict(fc="white", ec="none", alpha=0.9))
+    left.set_title("a line without intercept b", fontsize=10)
+    left.set_xlabel("x")
+    left.set_ylabel("y = m x")
+    left.set_ylim(-3.2, 3.2)
+    for k, w in enumerate(np.linspace(-8, 8, 9)):
+        right.plot(xs, ref.sigmoid(w * xs), color=plt.get_cmap("coolwarm")(k / 8), lw=1.2)
+    right.plot([0], [0.5], "o", color="#333", ms=7, zorder=3)
+    right.plot(NOT_INPUTS, NOT_TARGETS, "*", color="#2ca02c", ms=14, zorder=4)
+    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
+    right.text(0.1, 1.12, "we want 1 at x = 0", fontsize=8, color="#2ca02c", va="center", bbox=box)
+    right.text(1.0, 0.12, "and 0 at x = 1", fontsize=8, color="#2ca02c", ha="center", va="center", bbox=box)
+    right.annotate("every sigmoid(w x)\nsays 0.5 at x = 0", xy=(0, 0.5), xytext=(-1.45, 0.62), fontsize=9,
+                   arrowprops=dict(arrowstyle="->", color="#333"), bbox=dict(fc="white", ec="none", alpha=0.9))
+    right.set_title("a sigmoid node without bias", fontsize=10)
+    right.set_xlabel("input x")
+    right.set_ylabel("o = sigmoid(w x)")
+    right.set_ylim(-0.05, 1.22)
+    for ax in axes:
+        ax.axhline(0, color="#ddd", lw=0.8, zorder=0)
+        ax.axvline(0, color="#ddd", lw=0.8, zorder=0)
+    return axes
+
+
+def node_cost(w, b=0.0):
+    """Cost of one sigmoid node o = sigmoid(w x + b) on the stuck-node task: sum over both inputs of (t - o)^2."""
+    return float(sum((t - ref.sigmoid(w * x + b)) ** 2 for x, t in zip(NOT_INPUTS, NOT_TARGETS)))
+
+
+def plot_node(w, b=None, ax=None, title=None, colour=None):
+    """The curve sigmoid(w x + b) (b None: no bias at all) with the task's targets and each guess's error."""
+    ax = _axes(ax, (4.5, 3.2))
+    bias = 0.0 if b is None else b
+    colour = colour or (NEGATIVE if b is None else POSITIVE)
+    xs = np.linspace(-0.5, 1.5, 121)
+    ax.plot(xs, ref.sigmoid(w * xs + bias), color=colour, lw=1.8)
+    for x, t in zip(NOT_INPUTS, NOT_TARGETS):
+        o = float(ref.sigmoid(w * x + bias))
+        ax.plot([x, x], [o, t], color="#999", lw=1, ls=":", zorder=1)
+        ax.plot([x], [o], "o", color=colour, ms=7, zorder=3)
+    ax.plot(NOT_INPUTS, NOT_TARGETS, "*", color="#2ca02c", ms=14, zorder=4)
+    if b is None:
+        ax.plot([0], [0.5], "o", ms=13, mfc="none", mec="#333", zorder=5)
+    formula = f"sigmoid({w:+.2f} x)" if b is None else f"sigmoid({w:+.2f} x {b:+.2f})"
+    o0, o1 = (float(ref.sigmoid(w * x + bias)) for x in NOT_INPUTS)
+    ax.set_title(title or f"{formula}\no(0) = {o0:.2f}, o(1) = {o1:.2f}, cost {node_cost(w, bias):.3f}", fontsize=9)
+    ax.axhline(0.5, color="#ddd", lw=0.8, zorder=0)
+    ax.set_xlabel("input x")
+    ax.set_ylabel("output o")
+    ax.set_ylim(-0.05, 1.08)
+    return ax
+
+
+def draw_bias_node(ax=None, w=None, b=None):
+    """One sigmoid node with two inputs: x (weight w) and a node that always says 1 (weight b, the bias)."""
+    ax = _axes(ax, (4.6, 2.4))
+    inputs = {"x": (0.0, 0.55), "1": (0.0, -0.55)}
+    node = (1.6, 0.0)
+    for (name, (x0, y0)), weight, label in zip(inputs.items(), (w, b), ("w", "b")):
+        value = 1.0 if weight is None else weight
+        ax.plot([x0, node[0]], [y0, node[1]], color=POSITIVE if value >= 0 else NEGATIVE, lw=2,
+                ls="-" if name == "x" else "--", zorder=1)
+        text = label if weight is None else f"{label} = {weight:+.2f}"
+        ax.text(x0 + 0.5 * (node[0] - x0), y0 + 0.5 * (node[1] - y0), text, fontsize=9, ha="center", va="center",
+                zorder=3, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        ax.add_patch(plt.Circle((x0, y0), 0.22, fc=NODE if name == "x" else "#e8e8e8", ec="#333", zorder=2))
+        ax.text(x0, y0, name, ha="center", va="center", fontsize=10, zorder=4)
+    ax.add_patch(plt.Circle(node, 0.26, fc=NODE, ec="#333", zorder=2))
+    ax.text(*node, "o", ha="center", va="center", fontsize=10, zorder=4)
+    ax.text(node[0] + 0.38, 0.0, "o = sigmoid(w x + b \N{MIDDLE DOT} 1)", fontsize=10, va="center")
+    ax.text(0.0, -0.95, "always 1", fontsize=8, ha="center", va="center", color="#555")
+    ax.set_xlim(-0.4, 4.1)
+    ax.set_ylim(-1.15, 0.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def plot_bias_runs(runs, axes=None):
+    """runs: label -> (w, b, costs) of a trained single node; left the final curves, right the cost per epoch."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    left, right = axes
+    xs = np.linspace(-0.5, 1.5, 121)
+    for label, (w, b, costs) in runs.items():
+        colour = BIAS_COLOURS.get(label, "#333")
+        left.plot(xs, ref.sigmoid(w * xs + b), color=colour, lw=1.8, label=label)
+        left.plot(NOT_INPUTS, ref.sigmoid(w * np.array(NOT_INPUTS) + b), "o", color=colour, ms=7)
+        right.semilogy(np.arange(1, len(costs) + 1), costs, color=colour, lw=1.8,
+                       label=f"{label}: {costs[-1]:.4f} at the end")
+    left.plot(NOT_INPUTS, NOT_TARGETS, "*", color="#2ca02c", ms=14, zorder=4, label="targets")
+    left.axhline(0.5, color="#ddd", lw=0.8, zorder=0)
+    left.set_title("the trained nodes", fontsize=10)
+    left.set_xlabel("input x")
+    left.set_ylabel("output o")
+    left.set_ylim(-0.05, 1.08)
+    left.legend(loc="center left", fontsize=8, frameon=False, bbox_to_anchor=(0.0, 0.3))
+    right.axhline(0.25, color="#999", lw=0.8, ls="--")
+    right.text(len(costs), 0.25 * 1.15, "0.25 = (1 - 0.5)\N{SUPERSCRIPT TWO}", ha="right", va="bottom",
+               fontsize=8, color="#555")
+    right.set_title("cost of both inputs, each epoch", fontsize=10)
+    right.set_xlabel("epoch")
+    right.set_ylabel("cost (log scale)")
+    right.legend(loc="lower left", fontsize=8, frameon=False)
+    return axes
+
+
+BIAS_DX = 1.8  # columns further apart than draw_network's: room for every label
+
+
+def _bias_centres(sizes):
+    """Node centres per layer (columns BIAS_DX apart) and, per weight layer, its always-1 node below the source column."""
+    centres = [np.column_stack([np.full(n, BIAS_DX * i), (n - 1) / 2 - np.arange(n)]) for i, n in enumerate(sizes)]
+    ones = [np.array([BIAS_DX * i, -(sizes[i] - 1) / 2 - 0.8]) for i in range(len(sizes) - 1)]
+    return centres, ones
+
+
+def draw_network_with_bias(params, values=None, names=("x", "h", "o"), ax=None, title=None, fmt="{:+.2f}", scale=None):
+    """A 3-layer net from params {W_ih, b_h, W_ho, b_o}; each bias is a dashed weight from a grey node saying 1.
+
+    values: optional [x, h, o] columns shown in the nodes; fmt formats the edge labels (weights or changes).
+    Each edge label goes at the spot nearest its usual place along the edge that is clear of the nodes and of the
+    labels placed before it (the flattest edges first).
+    """
+    weights, biases = [params["W_ih"], params["W_ho"]], [params["b_h"], params["b_o"]]
+    sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
+    centres, ones = _bias_centres(sizes)
+    bottom, top = min(y for _, y in ones) - 0.3, max(sizes) / 2 + 0.05
+    ax = _axes(ax, (7, 7 * (top - bottom) / (BIAS_DX * 2 + 0.9)))
+    ax.set_xlim(-0.45, BIAS_DX * (len(sizes) - 1) + 0.45)
+    ax.set_ylim(bottom, top)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    scale = scale or max(float(np.max(np.abs(a))) for a in weights + biases) or 1.0
+    nodes = [(c, 0.24) for pts in centres for c in pts] + [(c, 0.18) for c in ones]
+    place = _label_placer(ax, nodes)
+
+    def edge(start, end, value, dashed, t):
+        ax.plot([start[0], end[0]], [start[1], end[1]], color=POSITIVE if value >= 0 else NEGATIVE,
+                lw=0.5 + 5 * abs(value) / scale, alpha=0.8, zorder=1, ls="--" if dashed else "-")
+        text = fmt.format(value)
+        ax.text(*place(np.asarray(start), np.asarray(end), text, t), text, fontsize=7, ha="center", va="center",
+                zorder=3, style="italic" if dashed else "normal",
+                bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+
+    for layer, W in enumerate(weights):
+        t = 0.5 if W.shape[0] == W.shape[1] else (0.7 if W.shape[0] > W.shape[1] else 0.3)
+        pairs = [(dest, src) for dest in range(W.shape[0]) for src in range(W.shape[1])]
+        # flattest edges first: their labels cannot dodge up or down
+        for dest, src in sorted(pairs, key=lambda p: abs(centres[layer + 1][p[0]][1] - centres[layer][p[1]][1])):
+            edge(centres[layer][src], centres[layer + 1][dest], float(W[dest, src]), False, t)
+    for layer, b in enumerate(biases):
+        for dest in range(b.shape[0]):
+            edge(ones[layer], centres[layer + 1][dest], float(b[dest, 0]), True, 0.27)
+        ax.add_patch(plt.Circle(ones[layer], 0.18, fc="#e0e0e0", ec="#333", ls="--", zorder=2))
+        ax.text(*ones[layer], "1", ha="center", va="center", fontsize=9, zorder=4)
+    for layer, pts in enumerate(centres):
+        for i, (x, y) in enumerate(pts):
+            ax.add_patch(plt.Circle((x, y), 0.24, fc=NODE, ec="#333", zorder=2))
+            label = f"{names[layer]}{i + 1}"
+            if values is not None and values[layer] is not None:
+                label += f"\n{float(np.ravel(values[layer])[i]):.3f}"
+            ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=4)
+    return ax
+
+
+def _label_placer(ax, nodes, fontsize=7, margin=1.15):
+    """place(start, end, text, t): a spot on the segment start-end, at t if it is clear, else the nearest clear t."""
+    ax.apply_aspect()
+    x0, _ = ax.transData.transform((0, 0))
+    x1, _ = ax.transData.transform((1, 0))
+    unit = (x1 - x0) / ax.figure.dpi * 72  # points per data unit
+    taken = []
+
+    def clear(cx, cy, hw, hh):
+        if any(abs(cx - px) < hw + pw and abs(cy - py) < hh + ph for px, py, pw, ph in taken):
+            return False
+        return all(max(abs(cx - nx) - hw, 0) ** 2 + max(abs(cy - ny) - hh, 0) ** 2 > r ** 2 for (nx, ny), r in nodes)
+
+    def place(start, end, text, t):
+        hw = margin * (0.62 * fontsize * len(text) + 2) / unit / 2  # a digit is about 0.62 em wide
+        hh = margin * (fontsize + 2) / unit / 2
+        for candidate in [t] + sorted(np.arange(0.15, 0.86, 0.05), key=lambda c: abs(c - t)):
+            cx, cy = start + candidate * (end - start)
+            if clear(cx, cy, hw, hh):
+                break
+        else:
+            cx, cy = start + t * (end - start)
+        taken.append((cx, cy, hw, hh))
+        return cx, cy
+    return place
+
+
+def training_run(step, params, x, target, lr, steps):
+    """Call step(params, x, target, lr) `steps` times on one example; return (costs, outputs, final params).
+
+    costs[k] and outputs[k] (a flat array) are the network's before step k + 1; the last entries are after the last step.
+    """
+    outputs = [ref.predict(params, x).ravel()]
+    for _ in range(steps):
+        params = step(params, x, target, lr)
+        outputs.append(ref.predict(params, x).ravel())
+    costs = [ref.cost(target.ravel(), o) for o in outputs]
+    return costs, np.array(outputs), params
+
+
+def plot_training(costs, outputs, target, axes=None):
+    """Left: the cost after each step (log scale); right: each output over the steps, its target dashed."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    left, right = axes
+    plot_cost_steps(costs, ax=left, title=f"cost: {costs[0]:.4f} at the start, {costs[-1]:.4f} after {len(costs) - 1} steps")
+    left.lines[0].set_marker("")
+    outputs = np.asarray(outputs)
+    steps = np.arange(len(outputs))
+    for i in range(outputs.shape[1]):
+        colour = OUTPUT_COLOURS[i % len(OUTPUT_COLOURS)]
+        right.plot(steps, outputs[:, i], color=colour, lw=1.8, label=f"o{i + 1} (target {float(target[i, 0]):g})")
+        right.axhline(float(target[i, 0]), color=colour, ls="--", lw=1)
+    right.set_ylim(-0.05, 1.05)
+    right.set_xlabel("step")
+    right.set_ylabel("output")
+    right.set_title("the outputs move to their targets", fontsize=10)
+    right.legend(loc="center right", fontsize=8, frameon=False)
+    return axes
+
+
 # --- end of lesson 07 ---
 
 

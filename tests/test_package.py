@@ -246,3 +246,12 @@ def test_functions_of_earlier_lessons_stay_allowed():
     def cost(targets, guesses):
         return float(np.sum(ref.output_error(targets, guesses) ** 2))
     checks.check(cost, RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1)), name="cost", hidden=True)
+
+# --- lesson 07 ---------------------------------------------------------------------------------
+
+FIXTURES.update({
+    "delta_bias": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
+    "train_step": ({"W_ih": RNG.normal(size=(4, 3)), "b_h": RNG.normal(size=(4, 1)),
+                    "W_ho": RNG.normal(size=(2, 4)), "b_o": RNG.normal(size=(2, 1))},
+                   RNG.uniform(size=(3, 1)), RNG.uniform(size=(2, 1)), 0.7),
+})
