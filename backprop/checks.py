@@ -208,4 +208,6 @@ def _show(value):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if callable(value) and hasattr(value, "__name__"):  # a function argument (lesson 06's f): its name
+        return value.__name__
     return repr(value)
