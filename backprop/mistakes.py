@@ -151,6 +151,9 @@ CATALOG = {
                 lambda f, W, eps=1e-5: 2 * ref.numerical_gradient(f, W, eps)),
         Mistake("/ 2 * eps", "you wrote / 2 * eps, which multiplies by eps: put the denominator in brackets, / (2 * eps)",
                 lambda f, W, eps=1e-5: ref.numerical_gradient(f, W, eps) * eps * eps),
+        Mistake("ignores eps", "you ignored the eps you were given: wiggle each weight by the function's argument eps, "
+                "not by a fixed 1e-5",
+                lambda f, W, eps=1e-5: ref.numerical_gradient(f, W)),
         Mistake("every weight at once", "you wiggled every weight at once and got one number: wiggle one entry at a time "
                 "and return one slope per entry, an array shaped like W",
                 lambda f, W, eps=1e-5: (f(W + eps) - f(W - eps)) / (2 * eps)),

@@ -195,3 +195,9 @@ FIXTURES.update({
     "layer_gradient": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
     "delta_weights": (RNG.normal(size=(4, 1)), RNG.uniform(0.05, 0.95, (4, 1)), RNG.uniform(size=(4, 1)), 1.7),
 })
+
+# lesson 06: a strongly bent f (forward and central differences differ far beyond 1e-7), non-square layers
+FIXTURES.update({
+    "numerical_gradient": (lambda W: float(np.sum(np.exp(2.5 * W))), RNG.uniform(-0.5, 0.5, (2, 3)), 1e-2),
+    "exact_hidden_errors": (RNG.normal(size=(2, 4)), RNG.normal(size=(2, 1)), RNG.uniform(0.05, 0.95, (2, 1))),
+})
