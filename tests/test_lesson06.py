@@ -195,7 +195,7 @@ def _lesson_errors():
 @pytest.mark.parametrize("rules", [["story"], ["story", "exact"]])
 def test_relative_error_picture_is_readable(rules):
     errors = {rule: _lesson_errors()[rule] for rule in rules}
-    axes = pictures.plot_relative_errors(errors, title="gradient check: the story's hidden errors and the chain rule's")
+    axes = pictures.plot_relative_errors(errors, title="the story's hidden errors and the chain rule's")
     fig = axes[0].figure
     assert fig.get_size_inches()[0] <= 10
     assert_readable(fig)
@@ -214,7 +214,7 @@ def test_eps_picture_is_readable():
     eps = np.logspace(-1, -13, 49)
     forward, central = pictures.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
     ax = pictures.plot_eps_errors(eps, forward, central, mark=1e-5,
-                                  title="the sigmoid's slope at z = 1: both estimates against y (1 - y)")
+                                  title="the sigmoid's slope at z = 1: estimates against y (1 - y)")
     ax.figure.tight_layout()  # what the inline backend's tight bounding box does for the lesson
     assert_readable(ax.figure)
     plt.close(ax.figure)
