@@ -3,7 +3,6 @@ import itertools
 
 import matplotlib
 import matplotlib.pyplot as plt
-import nbformat
 import numpy as np
 import pytest
 from matplotlib.text import Text
