@@ -309,3 +309,68 @@ def test_the_eps_numbers_the_lesson_quotes():
     w -= 2e-5
     w += 1e-5
     assert w != 0.7
+
+
+# --- the out-of-kernel grader: f is a function, sent by name ---------------------------------------
+
+def test_curves_travel_to_the_sandbox_by_name_and_nothing_else_does():
+    from functools import partial
+
+    from backprop import curves
+    from grader import sandbox
+    K = np.array([[1.5, 2.0], [2.5, 3.0]])
+    f = sandbox.decode(json_round_trip(sandbox.encode(partial(curves.exp_sum, K))))
+    W = np.array([[0.1, -0.2], [0.3, 0.4]])
+    assert f(W) == curves.exp_sum(K, W)
+    assert isinstance(sandbox.decode(sandbox.encode(lambda W: 0.0)), sandbox.Foreign)
+    assert isinstance(sandbox.decode(sandbox.encode(partial(np.sum, K))), sandbox.Foreign)
+    for forged in ("__import__", "np", "_private", "os.system", "exp_sum.__globals__"):
+        assert isinstance(sandbox.decode({"curve": forged}), sandbox.Foreign), forged
+
+
+def json_round_trip(data):
+    import json
+    return json.loads(json.dumps(data))
+
+
+@pytest.fixture(scope="module")
+def out_of_kernel():
+    """Grade one submission of lesson 06 the way `python -m grader grade` checks it outside the kernel."""
+    import shutil
+
+    from grader import sandbox
+    source = read("solutions", LESSON)
+    tests = sandbox.hidden_cases(source)
+    setup = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    base = sandbox.make_base()
+    cfg = sandbox.launcher_config(base)
+
+    def grade(nb):
+        results, _ = sandbox.run_check(sandbox.student_cells(nb), setup, tests, cfg)
+        return {grade_id: score for grade_id, (score, _, _) in sandbox.score_results(tests, results).items()}
+    yield grade
+    sandbox.reap(base)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _bank_cases():
+    import tomllib
+    from course import BANK
+    entries = tomllib.loads((BANK / f"{LESSON}.toml").read_text())["entry"]
+    return [pytest.param(e, id=f"{e['function']}:{e['style']}:{e.get('mistake', i)}") for i, e in enumerate(entries)
+            if e["function"] == "numerical_gradient"]
+
+
+def test_out_of_kernel_check_scores_the_finished_and_the_untouched_lesson(out_of_kernel):
+    from course import finished
+    assert out_of_kernel(finished(LESSON)) == {"test_numerical_gradient": 1.0, "test_exact_hidden_errors": 1.0}
+    assert out_of_kernel(read("lessons", LESSON)) == {"test_numerical_gradient": 0.0, "test_exact_hidden_errors": 0.0}
+
+
+@pytest.mark.parametrize("entry", _bank_cases())
+def test_out_of_kernel_check_agrees_with_the_bank(entry, out_of_kernel):
+    """The function argument reaches the sandboxed child: right answers keep the point, wrong ones lose it."""
+    from course import finished
+    scores = out_of_kernel(finished(LESSON, {entry["function"]: entry["code"]}))
+    want = 1.0 if entry["style"] == "correct" else 0.0
+    assert scores == {"test_numerical_gradient": want, "test_exact_hidden_errors": 1.0}, scores
