@@ -404,6 +404,15 @@ RULE_STYLE = {"story": dict(marker="x", color=NEGATIVE, label="story's rule: e_h
 GOOD, WRONG = 1e-7, 1e-2  # the usual gradient-check thresholds for relative errors
 
 
+def _powers_of_ten(*axes):
+    """Label log-scale axes 1e-9, 1e-6, ... as the lessons write them (plain text: quicker than mathtext)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+    label = FuncFormatter(lambda v, _: "1" if v == 1 else f"1e{int(np.round(np.log10(v)))}" if v > 0 else "")
+    for axis in axes:
+        axis.set_major_formatter(label)
+        axis.set_minor_formatter(NullFormatter())
+
+
 def relative_error(a, b):
     """|a - b| / (|a| + |b|) element-wise: 0 when equal, 1 when opposite signs or one is 0 (0 where both are 0)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -434,6 +443,7 @@ def plot_eps_errors(eps_values, forward, central, ax=None, title=None, mark=None
               label="central: (f(w + eps) - f(w - eps)) / (2 eps)")
     if mark is not None:
         ax.axvline(mark, color="#555", ls=":", lw=1, label=f"eps = {mark:.0e}")
+    _powers_of_ten(ax.xaxis, ax.yaxis)
     ax.set_xlabel("eps (log scale; smaller to the left)")
     ax.set_ylabel("relative error of the slope")
     low = min(np.min(forward[forward > 0], initial=1), np.min(central[central > 0], initial=1))
@@ -473,6 +483,7 @@ def plot_relative_errors(errors, axes=None, title=None, floor=1e-16):
             values = np.maximum(np.ravel(per_layer[layer]), floor)
             ax.semilogy(np.arange(n) + offsets[rule], values, ls="none", ms=6, mew=1.5,
                         marker=style["marker"], color=style["color"], mfc="none")
+        _powers_of_ten(ax.yaxis)
         ax.set_xticks(np.arange(n), _weight_labels(shapes[layer]), fontsize=8)
         ax.set_xlim(-0.7, n - 0.3)
         ax.set_ylim(floor, 10)
