@@ -308,4 +308,7 @@ def _show(value):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {_show(v)}" for k, v in value.items()) + "}"
+
+    if callable(value) and hasattr(value, "__name__"):  # a function argument (lesson 06's f): its name
+        return value.__name__
     return repr(value)

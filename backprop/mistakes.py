@@ -185,6 +185,44 @@ CATALOG = {
                 lambda e, o, x, lr: (lr * e * _sig(o) * (1 - _sig(o))) @ x.T),
     ],
     # --- lesson 06 (its functions' entries go right below this line) ---
+    "numerical_gradient": [
+        Mistake("forward differences", "you used forward differences, (f(W + eps) - f(W)) / eps: wiggle each weight both "
+                "ways and divide by the distance between the wiggles, (f(W + eps) - f(W - eps)) / (2 * eps)",
+                lambda f, W, eps=1e-5: np.array([(f(W + eps * E) - f(W)) / eps for E in
+                                                 np.eye(W.size).reshape((W.size,) + W.shape)]).reshape(W.shape)),
+        Mistake("backward differences", "you used backward differences, (f(W) - f(W - eps)) / eps: wiggle each weight both "
+                "ways and divide by the distance between the wiggles, (f(W + eps) - f(W - eps)) / (2 * eps)",
+                lambda f, W, eps=1e-5: np.array([(f(W) - f(W - eps * E)) / eps for E in
+                                                 np.eye(W.size).reshape((W.size,) + W.shape)]).reshape(W.shape)),
+        Mistake("divided by eps", "your slopes are twice too big: W + eps and W - eps are 2 * eps apart, so divide by 2 * eps, not eps",
+                lambda f, W, eps=1e-5: 2 * ref.numerical_gradient(f, W, eps)),
+        Mistake("/ 2 * eps", "you wrote / 2 * eps, which multiplies by eps: put the denominator in brackets, / (2 * eps)",
+                lambda f, W, eps=1e-5: ref.numerical_gradient(f, W, eps) * eps * eps),
+        Mistake("ignores eps", "you ignored the eps you were given: wiggle each weight by the function's argument eps, "
+                "not by a fixed 1e-5",
+                lambda f, W, eps=1e-5: ref.numerical_gradient(f, W)),
+        Mistake("every weight at once", "you wiggled every weight at once and got one number: wiggle one entry at a time "
+                "and return one slope per entry, an array shaped like W",
+                lambda f, W, eps=1e-5: (f(W + eps) - f(W - eps)) / (2 * eps)),
+        Mistake("flat", "you returned the slopes as one flat row of numbers: give them W's shape "
+                "(for example grad = np.zeros_like(W), then grad[i, j] = ...)",
+                lambda f, W, eps=1e-5: ref.numerical_gradient(f, W, eps).ravel()),
+    ],
+    "exact_hidden_errors": [
+        Mistake("story's rule", "you used the story's rule W_ho.T @ e_o (lesson 03): it lacks each output's slope "
+                "o * (1 - o); the chain rule sends back W_ho.T @ (e_o * o * (1 - o))",
+                lambda W, e, o: W.T @ e),
+        Mistake("no transpose", "you multiplied by W_ho without transposing: the error travels backwards, "
+                "through W_ho.T, so W_ho.T @ (e_o * o * (1 - o))",
+                lambda W, e, o: W @ (e * o * (1 - o))),
+        Mistake("slope after the transpose", "you multiplied by the slope after sending the error back, (W_ho.T @ e_o) * o * (1 - o) "
+                "(@ and * go left to right): each output's slope belongs inside the brackets, W_ho.T @ (e_o * o * (1 - o))",
+                lambda W, e, o: W.T @ e * o * (1 - o)),
+        Mistake("sigmoid again", "you applied the sigmoid again to outputs that are already squashed: the slope is o * (1 - o)",
+                lambda W, e, o: W.T @ (e * _sig(o) * (1 - _sig(o)))),
+        Mistake("no output errors", "you forgot the output errors: send back W_ho.T @ (e_o * o * (1 - o)), the slopes times the errors",
+                lambda W, e, o: W.T @ (o * (1 - o))),
+    ],
 
     # --- end of lesson 06 ---
 

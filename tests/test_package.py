@@ -247,6 +247,7 @@ def test_functions_of_earlier_lessons_stay_allowed():
         return float(np.sum(ref.output_error(targets, guesses) ** 2))
     checks.check(cost, RNG.uniform(size=(3, 1)), RNG.uniform(size=(3, 1)), name="cost", hidden=True)
 
+
 # --- lesson 07 ---------------------------------------------------------------------------------
 
 FIXTURES.update({
@@ -254,4 +255,10 @@ FIXTURES.update({
     "train_step": ({"W_ih": RNG.normal(size=(4, 3)), "b_h": RNG.normal(size=(4, 1)),
                     "W_ho": RNG.normal(size=(2, 4)), "b_o": RNG.normal(size=(2, 1))},
                    RNG.uniform(size=(3, 1)), RNG.uniform(size=(2, 1)), 0.7),
+})
+
+# lesson 06: a strongly bent f (forward and central differences differ far beyond 1e-7), non-square layers
+FIXTURES.update({
+    "numerical_gradient": (lambda W: float(np.sum(np.exp(2.5 * W))), RNG.uniform(-0.5, 0.5, (2, 3)), 1e-2),
+    "exact_hidden_errors": (RNG.normal(size=(2, 4)), RNG.normal(size=(2, 1)), RNG.uniform(0.05, 0.95, (2, 1))),
 })

@@ -1,0 +1,376 @@
+"""Lesson 06 (gradient check): its explorer, its pictures, its visible checks' mutation cases, its quoted numbers."""
+import itertools
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.text import Text
+
+from backprop import checks, pictures, widgets
+from backprop import reference as ref
+from course import read
+from test_visible_checks import run_until_check
+
+matplotlib.use("Agg")
+LESSON = "06_gradient_check"
+W_IH = np.array([[0.6, 0.2, 0.4], [-0.8, 0.3, 1.0], [-0.2, -0.8, 0.9], [0.4, -0.6, 0.3]])
+W_HO = np.array([[1.0, -0.6, 0.7, 0.4], [-0.6, -0.6, 0.9, -0.3]])
+X = np.array([[1.0], [0.5], [-0.3]])
+T = np.array([[1.0], [0.0]])
+
+
+def _stub(*args):
+    raise NotImplementedError()
+
+
+def _mutating(f, W, eps=1e-5):
+    """A student's numerical_gradient that wiggles W in place and never puts it back."""
+    grad = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        W[index] += eps
+        up = f(W)
+        W[index] -= 2 * eps
+        grad[index] = (up - f(W)) / (2 * eps)
+    return grad
+
+
+def _broken(f, W, eps=1e-5):
+    return W[7, 7]
+
+
+def _texts(fig):
+    """Every text the figure really draws (titles, labels, drawn tick labels, legends, notes), with its extent."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks, drawn = set(), set()
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.update({id(tick.label1), id(tick.label2)})
+            for tick in axis._update_ticks():  # only the ticks inside the view are drawn
+                drawn.update({id(tick.label1), id(tick.label2)})
+    found = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        if id(text) in ticks and id(text) not in drawn:
+            continue
+        found.append((text.get_text(), text.get_window_extent(renderer)))
+    return found
+
+
+def assert_readable(fig):
+    """No two texts overlap, and none sticks out of the figure."""
+    texts = _texts(fig)
+    assert texts, "the figure shows no text at all"
+    box = fig.bbox
+    for label, extent in texts:
+        assert (extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
+                and extent.y1 <= box.y1 + 1), f"{label!r} is cut off: {extent} outside {box}"
+    for (a, ea), (b, eb) in itertools.combinations(texts, 2):
+        assert not ea.overlaps(eb), f"{a!r} overlaps {b!r}"
+
+
+def test_assert_readable_catches_overlaps_and_cut_off_labels():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xticks([0, 1], ["left", "right"])
+    assert {"left", "right"} <= {label for label, _ in _texts(fig)}
+    ax.text(0.5, 0.5, "one label", transform=ax.transAxes)
+    ax.text(0.52, 0.5, "another label", transform=ax.transAxes)
+    with pytest.raises(AssertionError, match="overlaps"):
+        assert_readable(fig)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_title("a title far too long to fit in a figure only four inches wide, cut off at both ends")
+    with pytest.raises(AssertionError, match="cut off"):
+        assert_readable(fig)
+    plt.close("all")
+
+
+# --- the explorer ------------------------------------------------------------------------------
+
+def _controls(box):
+    found = []
+    for child in getattr(box, "children", ()):
+        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
+            found.append(child)
+        found.extend(_controls(child))
+    return found
+
+
+def _moved(control):
+    options = getattr(control, "options", None)
+    if options:
+        return [o for o in options if o != control.value][-1]
+    if isinstance(control, widgets.widgets.FloatLogSlider):
+        return control.value * 10 ** control.step
+    return control.value + control.step
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Every figure the explorer shows: a list of (number of figures, texts of the last figure)."""
+    seen = []
+
+    def show(*args, **kwargs):
+        fig = plt.gcf()
+        seen.append((len(plt.get_fignums()), fig, [t.get_text() for t in fig.texts]))
+    monkeypatch.setattr(widgets.plt, "show", show)
+    yield seen
+    plt.close("all")
+
+
+@pytest.mark.parametrize("mine", [None, _stub, ref.numerical_gradient, _mutating, _broken],
+                         ids=["none", "stub", "reference", "mutating", "raising"])
+def test_explorer_draws_and_redraws_for_every_control(mine, shown):
+    """It draws on creation and again whenever any control moves, whatever the student's function does."""
+    box = widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=mine)
+    assert len(shown) == 1 and shown[-1][0] >= 1, "nothing was drawn on creation"
+    controls = _controls(box)
+    assert [type(c).__name__ for c in controls] == ["Dropdown", "FloatLogSlider", "ToggleButtons"]
+    for control in controls:
+        before = len(shown)
+        control.value = _moved(control)
+        assert len(shown) == before + 1, f"moving {control.description} did not redraw"
+        plt.close("all")
+
+
+@pytest.mark.parametrize("mine, says", [(None, None), (_stub, "not written yet"),
+                                        (ref.numerical_gradient, "your numerical_gradient: -0.02687631"),
+                                        (_mutating, "(and it changed W: work on a copy)"),
+                                        (_broken, "raised IndexError")])
+def test_explorer_reports_the_students_slope(mine, says, shown):
+    widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=mine)
+    notes = shown[-1][2]
+    assert any("eps = 1.0e-05" in n and "chain rule -0.02687631" in n for n in notes), notes
+    if says is None:
+        assert len(notes) == 1
+    else:
+        assert any(says in n for n in notes), notes
+
+
+def test_a_mutating_student_function_does_not_change_the_explorers_network(shown):
+    W_ih, W_ho = W_IH.copy(), W_HO.copy()
+    box = widgets.gradient_check_explorer(W_ih, W_ho, X, T, mine=_mutating)
+    for control in _controls(box):
+        control.value = _moved(control)
+    assert np.array_equal(W_ih, W_IH) and np.array_equal(W_ho, W_HO)
+
+
+def test_explorer_compares_with_the_chosen_rule(shown):
+    """For a weight of W_ih the story's slope is far off at every eps; the chain rule's agrees near 1e-5."""
+    box = widgets.gradient_check_explorer(W_IH, W_HO, X, T)
+    weight, eps, compare = _controls(box)
+    chain_note = shown[-1][2][0]
+    compare.value = "story's rule"
+    story_note = shown[-1][2][0]
+    assert "chain rule -0.02687631" in chain_note and "story's rule -0.12157" in story_note
+
+
+def test_explorer_figure_is_readable(shown):
+    box = widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=_mutating)
+    assert_readable(shown[-1][1])
+    weight, eps, compare = _controls(box)
+    compare.value = "story's rule"
+    eps.value = 0.1
+    weight.value = "W_ho[1, 3]"
+    assert_readable(shown[-1][1])
+
+
+# --- pictures ----------------------------------------------------------------------------------
+
+def _lesson_errors():
+    h, o = ref.feedforward(W_IH, W_HO, X)
+    e_o = T - o
+    half = lambda A, B: ref.cost(T, ref.feedforward(A, B, X)[1]) / 2
+    slope_ih = ref.numerical_gradient(lambda W: half(W, W_HO), W_IH)
+    slope_ho = ref.numerical_gradient(lambda W: half(W_IH, W), W_HO)
+    ho = pictures.relative_error(-ref.delta_weights(e_o, o, h, 1.0), slope_ho)
+    story = pictures.relative_error(-ref.delta_weights(ref.hidden_errors(W_HO, e_o), h, X, 1.0), slope_ih)
+    exact = pictures.relative_error(-ref.delta_weights(ref.exact_hidden_errors(W_HO, e_o, o), h, X, 1.0), slope_ih)
+    return {"story": {"W_ih": story, "W_ho": ho}, "exact": {"W_ih": exact, "W_ho": ho}}
+
+
+@pytest.mark.parametrize("rules", [["story"], ["story", "exact"]])
+def test_relative_error_picture_is_readable(rules):
+    errors = {rule: _lesson_errors()[rule] for rule in rules}
+    axes = pictures.plot_relative_errors(errors, title="the story's hidden errors and the chain rule's")
+    fig = axes[0].figure
+    assert fig.get_size_inches()[0] <= 10
+    assert_readable(fig)
+    plt.close(fig)
+
+
+def test_relative_error_picture_shows_every_weight_of_both_rules():
+    errors = _lesson_errors()
+    axes = pictures.plot_relative_errors(errors)
+    marks = [line for ax in axes for line in ax.get_lines()]
+    assert sum(len(line.get_xdata()) for line in marks) == 2 * (12 + 8)
+    plt.close(axes[0].figure)
+
+
+def test_eps_picture_is_readable():
+    eps = np.logspace(-1, -13, 49)
+    forward, central = pictures.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
+    ax = pictures.plot_eps_errors(eps, forward, central, mark=1e-5,
+                                  title="the sigmoid's slope at z = 1: estimates against y (1 - y)")
+    ax.figure.tight_layout()  # what the inline backend's tight bounding box does for the lesson
+    assert_readable(ax.figure)
+    plt.close(ax.figure)
+
+
+def test_relative_error_is_zero_for_equal_one_for_opposite_and_half_for_three_times():
+    got = pictures.relative_error(np.array([2.0, 1.0, 3.0, 0.0]), np.array([2.0, -1.0, 1.0, 0.0]))
+    assert np.allclose(got, [0, 1, 0.5, 0])
+
+
+def test_central_differences_shrink_like_eps_squared_forward_like_eps():
+    eps = np.array([1e-2, 1e-3])
+    forward, central = pictures.difference_errors(np.exp, 0.3, np.exp(0.3), eps)
+    assert 8 < forward[0] / forward[1] < 12 and 80 < central[0] / central[1] < 120
+
+
+# --- the visible check and the lesson's numbers --------------------------------------------------
+
+MUTATING = {
+    "never put back": _mutating,
+    "put back by += and -=": lambda f, W, eps=1e-5: _put_back_by_adding(f, W, eps),
+}
+
+
+def _put_back_by_adding(f, W, eps):
+    grad = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        W[index] += eps
+        up = f(W)
+        W[index] -= 2 * eps
+        down = f(W)
+        W[index] += eps
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("label", sorted(MUTATING))
+def test_visible_check_rejects_a_W_left_changed(label):
+    """Not catalogued (their values are right, or nearly): check() itself must catch the changed W."""
+    def numerical_gradient(f, W, eps=1e-5):
+        return MUTATING[label](f, W, eps)
+    error = run_until_check(LESSON, "numerical_gradient", numerical_gradient)
+    assert error is not None and "changed its argument `W` in place" in error, error
+
+
+def test_check_shows_a_function_argument_by_its_name(capsys):
+    def bent(W):
+        return float(np.sum(np.exp(3 * W)))
+    checks.check(ref.numerical_gradient, bent, np.array([[0.1, 0.2]]))
+    assert "numerical_gradient(bent, [[0.1, 0.2]])" in capsys.readouterr().out
+
+
+def _prose():
+    return "\n".join(c.source for c in read("solutions", LESSON).cells if c.cell_type == "markdown")
+
+
+def test_the_numbers_the_lesson_quotes_are_the_ones_it_computes():
+    prose = _prose()
+    h, o = ref.feedforward(W_IH, W_HO, X)
+    e_o = T - o
+    story, exact = ref.hidden_errors(W_HO, e_o), ref.exact_hidden_errors(W_HO, e_o, o)
+    ratios = (story / exact).ravel()
+    assert f"{ratios.min():.2f} to {ratios.max():.2f}" in prose
+    errors = _lesson_errors()
+    assert f"from {errors['story']['W_ih'].min():.2f} to {errors['story']['W_ih'].max():.2f}" in prose
+    assert errors["story"]["W_ho"].max() < 1e-10 and "below `1e-10`" in prose
+    assert max(e.max() for e in errors["exact"].values()) < 1e-8
+    half = lambda A: ref.cost(T, ref.feedforward(A, W_HO, X)[1]) / 2
+    first = ref.numerical_gradient(half, W_IH)[0, 0]
+    assert f"`{-ref.delta_weights(story, h, X, 1.0)[0, 0]:.6f}`" in prose and f"`{first:.6f}`" in prose
+
+    W_ih5 = np.array([[0.9, -0.4], [0.3, 0.8], [-0.5, 0.6]])
+    W_ho5 = np.array([[0.2, -0.7, 0.4], [0.5, 0.1, -0.3]])
+    h5, o5 = ref.feedforward(W_ih5, W_ho5, np.array([[1.0], [0.5]]))
+    e5 = np.array([[1.0], [0.0]]) - o5
+    s5, x5 = ref.hidden_errors(W_ho5, e5), ref.exact_hidden_errors(W_ho5, e5, o5)
+    show = lambda v: "[" + ", ".join(f"{float(a):.3f}" for a in v.ravel()) + "]"
+    assert show(s5) in prose and show(x5) in prose
+    cosine = lambda a, b: float(np.sum(a * b) / np.sqrt(np.sum(a * a) * np.sum(b * b)))
+    assert f"{cosine(s5, x5):.5f}" in prose and f"{cosine(story, exact):.5f}" in prose
+    assert 3.9 < float(np.mean(s5 / x5)) < 4.2 and "times about 4" in prose
+
+
+def test_the_eps_numbers_the_lesson_quotes():
+    prose = _prose()
+    eps = np.logspace(-1, -13, 49)
+    forward, central = pictures.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
+    at = np.argmin(np.abs(np.log10(eps) + 5))
+    assert f"`{forward[at]:.0e}`" in prose and f"`{central[at]:.0e}`" in prose
+    assert f"`{eps[forward.argmin()]:.0e}`" in prose and f"`{forward.min():.0e}`" in prose
+    w = 0.7
+    w += 1e-5
+    w -= 2e-5
+    w += 1e-5
+    assert w != 0.7
+
+
+# --- the out-of-kernel grader: f is a function, sent by name ---------------------------------------
+
+def test_curves_travel_to_the_sandbox_by_name_and_nothing_else_does():
+    from functools import partial
+
+    from backprop import curves
+    from grader import sandbox
+    K = np.array([[1.5, 2.0], [2.5, 3.0]])
+    f = sandbox.decode(json_round_trip(sandbox.encode(partial(curves.exp_sum, K))))
+    W = np.array([[0.1, -0.2], [0.3, 0.4]])
+    assert f(W) == curves.exp_sum(K, W)
+    assert isinstance(sandbox.decode(sandbox.encode(lambda W: 0.0)), sandbox.Foreign)
+    assert isinstance(sandbox.decode(sandbox.encode(partial(np.sum, K))), sandbox.Foreign)
+    for forged in ("__import__", "np", "_private", "os.system", "exp_sum.__globals__"):
+        assert isinstance(sandbox.decode({"curve": forged}), sandbox.Foreign), forged
+
+
+def json_round_trip(data):
+    import json
+    return json.loads(json.dumps(data))
+
+
+@pytest.fixture(scope="module")
+def out_of_kernel():
+    """Grade one submission of lesson 06 the way `python -m grader grade` checks it outside the kernel."""
+    import shutil
+
+    from grader import sandbox
+    source = read("solutions", LESSON)
+    tests = sandbox.hidden_cases(source)
+    setup = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    base = sandbox.make_base()
+    cfg = sandbox.launcher_config(base)
+
+    def grade(nb):
+        results, _ = sandbox.run_check(sandbox.student_cells(nb), setup, tests, cfg)
+        return {grade_id: score for grade_id, (score, _, _) in sandbox.score_results(tests, results).items()}
+    yield grade
+    sandbox.reap(base)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _bank_cases():
+    import tomllib
+    from course import BANK
+    entries = tomllib.loads((BANK / f"{LESSON}.toml").read_text())["entry"]
+    return [pytest.param(e, id=f"{e['function']}:{e['style']}:{e.get('mistake', i)}") for i, e in enumerate(entries)
+            if e["function"] == "numerical_gradient"]
+
+
+def test_out_of_kernel_check_scores_the_finished_and_the_untouched_lesson(out_of_kernel):
+    from course import finished
+    assert out_of_kernel(finished(LESSON)) == {"test_numerical_gradient": 1.0, "test_exact_hidden_errors": 1.0}
+    assert out_of_kernel(read("lessons", LESSON)) == {"test_numerical_gradient": 0.0, "test_exact_hidden_errors": 0.0}
+
+
+@pytest.mark.parametrize("entry", _bank_cases())
+def test_out_of_kernel_check_agrees_with_the_bank(entry, out_of_kernel):
+    """The function argument reaches the sandboxed child: right answers keep the point, wrong ones lose it."""
+    from course import finished
+    scores = out_of_kernel(finished(LESSON, {entry["function"]: entry["code"]}))
+    want = 1.0 if entry["style"] == "correct" else 0.0
+    assert scores == {"test_numerical_gradient": want, "test_exact_hidden_errors": 1.0}, scores
