@@ -312,7 +312,6 @@ def delta_weights_explorer(W_ih, W_ho, x, mine=None):
 # --- lesson 08: new explorers go right below this line ----------------------------------------
 
 import base64 as _base64  # noqa: E402
-import io as _io  # noqa: E402
 import threading as _threading  # noqa: E402
 
 from . import network as _network  # noqa: E402
