@@ -320,8 +320,6 @@ CATALOG = {
         Mistake("last example only", "your losses hold only the last example's cost of each epoch: "
                 "take the mean over all of the epoch's examples",
                 lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, reduce=lambda c: c[-1])),
-        Mistake("params changed", "changed its argument `params` in place",
-                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, mutate=True)),
     ],
     # --- end of lesson 08 ---
 
@@ -390,9 +388,8 @@ def _nudge_sequential(m, b, x, target, lr):
     return m_new, b + lr * (target - (m_new * x + b))
 
 
-def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step",
-           reduce=np.mean, mutate=False):
-    """reference.train with one slip (lesson 08): another visiting order, loss measure or reduction, or params changed."""
+def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step", reduce=np.mean):
+    """reference.train with one slip (lesson 08): another visiting order, loss measure or reduction."""
     import random
     rng, python_rng = np.random.default_rng(seed), random.Random(seed)
     n = len(inputs)
@@ -411,11 +408,7 @@ def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", m
         for i in visit:
             x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
             before = ref.cost(t, ref.predict(params, x))
-            new = ref.train_step(params, x, t, lr)
-            if mutate:
-                params.update(new)
-            else:
-                params = new
+            params = ref.train_step(params, x, t, lr)
             costs.append(ref.cost(t, ref.predict(params, x)) if measure == "after step" else before)
         if measure == "end of epoch":
             costs = [ref.cost(targets[i].reshape(-1, 1), ref.predict(params, inputs[i].reshape(-1, 1))) for i in range(n)]

@@ -462,7 +462,6 @@ def _yours_training(mine, params, x, target, lr, steps):
 # --- lesson 08: new explorers go right below this line ----------------------------------------
 
 import base64 as _base64  # noqa: E402
-import io as _io  # noqa: E402
 import threading as _threading  # noqa: E402
 
 from . import network as _network  # noqa: E402

@@ -244,14 +244,13 @@ def write_kernelspec(jupyter_path, cfg, argv=None):
 # ---------------------------------------------------------------- plain-data encoding
 
 def encode(value):
-    """Plain JSON for numbers, arrays, tuples, lists, dicts, None, backprop.curves functions (and partials
-    of them on such data); anything else becomes {'obj': type}."""
+    """Plain JSON for numbers, strings, arrays, tuples, lists, dicts, None; anything else becomes {'obj': type}."""
     kind = type(value)
     if kind is np.ndarray:
         if value.dtype.kind not in "biuf":
             return {"obj": f"array of {value.dtype}"}
         return {"nd": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
-    if kind in (bool, int, float):
+    if kind in (bool, int, float, str):
         return {kind.__name__: value}
     if isinstance(value, np.generic) and kind in (np.float64, np.float32, np.int64, np.int32, np.bool_):
         return {"np": np.dtype(kind).str, "v": value.item()}
@@ -286,7 +285,7 @@ def decode(data):
         return np.array(data["data"], dtype=np.dtype(data["nd"])).reshape(data["shape"])
     if "np" in data:
         return np.dtype(data["np"]).type(data["v"])
-    for key, kind in (("bool", bool), ("int", int), ("float", float)):
+    for key, kind in (("bool", bool), ("int", int), ("float", float), ("str", str)):
         if key in data:
             return kind(data[key])
     if "tuple" in data:

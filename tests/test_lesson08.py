@@ -266,3 +266,35 @@ def test_committed_convergence_file_matches_its_settings_and_the_lesson():
         params, _ = network.train(network.init_params(2, 2, 1, seed=start), X, T, 1.0, 2000, seed=start)
         right = np.all((network.predict(params, X.T) > 0.5) == (T.T > 0.5))
         assert right == learnt, start
+
+
+def test_the_graders_out_of_kernel_check_carries_params_dicts():
+    """`python -m grader grade` re-runs hidden cases in a child: a params dict (string keys) must survive the trip."""
+    import json
+
+    from grader.sandbox import decode, encode
+    params = network.init_params(2, 3, 1, seed=2)
+    args = (params, X, T, 0.5, 2, 7)
+    back = decode(json.loads(json.dumps(encode(args))))
+    assert set(back[0]) == set(params) and all(np.array_equal(back[0][k], params[k]) for k in params)
+    got = ref.train(*back)
+    assert got[1] == ref.train(*args)[1]
+
+
+def test_visible_check_of_train_names_a_train_that_changes_params():
+    """Changing the caller's params is not a catalogue entry (its values are right): checks.check names it."""
+    from test_visible_checks import run_until_check
+
+    def train(params, inputs, targets, lr, epochs, seed=0):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            costs = []
+            for i in rng.permutation(len(inputs)):
+                x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
+                costs.append(ref.cost(t, ref.predict(params, x)))
+                params.update(ref.train_step(params, x, t, lr))
+            losses.append(float(np.mean(costs)))
+        return params, losses
+    error = run_until_check("08_xor", "train", train)
+    assert error is not None and "changed its argument `params` in place" in error

@@ -262,3 +262,12 @@ FIXTURES.update({
     "numerical_gradient": (lambda W: float(np.sum(np.exp(2.5 * W))), RNG.uniform(-0.5, 0.5, (2, 3)), 1e-2),
     "exact_hidden_errors": (RNG.normal(size=(2, 4)), RNG.normal(size=(2, 1)), RNG.uniform(0.05, 0.95, (2, 1))),
 })
+
+# lesson 08: a 3-4-2 network with biases for predict; XOR rows, a 2-3-1 network and three epochs for train
+FIXTURES.update({
+    "predict": ({"W_ih": RNG.normal(size=(4, 3)), "b_h": RNG.normal(size=(4, 1)), "W_ho": RNG.normal(size=(2, 4)),
+                 "b_o": RNG.normal(size=(2, 1))}, RNG.uniform(size=(3, 1))),
+    "train": ({"W_ih": RNG.uniform(-1, 1, (3, 2)), "b_h": RNG.uniform(-1, 1, (3, 1)), "W_ho": RNG.uniform(-1, 1, (1, 3)),
+               "b_o": RNG.uniform(-1, 1, (1, 1))}, np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float),
+              np.array([[0], [1], [1], [0]], dtype=float), 0.5, 3, 4),
+})
