@@ -528,7 +528,7 @@ def plot_solved_by_epoch(solved_at, epochs, ax=None, title=None):
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("epoch")
     ax.set_ylabel("share of runs solved")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="center right", fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=10)
     return ax

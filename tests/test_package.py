@@ -195,3 +195,11 @@ FIXTURES.update({
     "layer_gradient": (RNG.normal(size=(3, 1)), RNG.uniform(0.05, 0.95, (3, 1)), 0.3),
     "delta_weights": (RNG.normal(size=(4, 1)), RNG.uniform(0.05, 0.95, (4, 1)), RNG.uniform(size=(4, 1)), 1.7),
 })
+
+
+# --- lesson 09 fixtures (exact zeros on purpose: the slope at z = 0 is part of the spec) ---
+FIXTURES.update({
+    "tanh_slope_from_output": (np.array([[-0.83], [0.0], [0.41]]),),
+    "relu": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
+    "relu_slope": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
+})
