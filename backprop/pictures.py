@@ -502,22 +502,23 @@ def plot_activations(z=None, fig=None, span=4.0, footer=None):
 
 def plot_loss_curves(curves, ax=None, title=None):
     """Mean cost per epoch (log scale) for each hidden activation: curves maps a name (sigmoid/tanh/relu) to its losses."""
-    ax = _axes(ax, (5, 3.2))
+    ax = _axes(ax, (8, 3.2))
     for name, losses in curves.items():
         losses = np.asarray(losses, dtype=float)
         ax.semilogy(np.arange(len(losses)), losses, color=ACTIVATION_COLOURS[name], lw=2,
-                    label=f"{ACTIVATION_NAMES[name]} hidden layer: ends at {losses[-1]:.4f}")
+                    label=f"{ACTIVATION_NAMES[name]} hidden layer:\nmean cost {losses[-1]:.4f} at the end")
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean cost (log scale)")
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False, labelspacing=1.2)
     if title:
         ax.set_title(title, fontsize=10)
+    ax.figure.tight_layout()
     return ax
 
 
 def plot_solved_by_epoch(solved_at, epochs, ax=None, title=None):
     """For each activation, the share of runs solved by each epoch; solved_at maps a name to a list (epoch or None per run)."""
-    ax = _axes(ax, (5, 3.2))
+    ax = _axes(ax, (8, 3.2))
     steps = np.arange(epochs + 1)
     for name, when in solved_at.items():
         done = np.array([e for e in when if e is not None])
@@ -528,9 +529,10 @@ def plot_solved_by_epoch(solved_at, epochs, ax=None, title=None):
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("epoch")
     ax.set_ylabel("share of runs solved")
-    ax.legend(loc="center right", fontsize=8, frameon=False)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False, labelspacing=1.2)
     if title:
         ax.set_title(title, fontsize=10)
+    ax.figure.tight_layout()
     return ax
 
 
