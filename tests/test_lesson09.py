@@ -146,6 +146,10 @@ def test_activation_values_are_each_functions_output_and_numerical_slope(z):
 
 def test_activation_verdicts_say_where_each_saturates_or_dies():
     assert "saturated: only 9.4%" in pictures.activation_verdict("sigmoid", 3.7)
+    # the lesson's "Slide to z = 4: ... 7.1% of its steepest, tanh's to 0.1%"
+    assert "saturated: only 7.1% of its steepest" in pictures.activation_verdict("sigmoid", 4.0)
+    assert "saturated: only 0.1% of its steepest" in pictures.activation_verdict("tanh", 4.0)
+    assert "18% of its steepest" in pictures.activation_verdict("sigmoid", 3.0)
     assert "saturated: only 0.2%" in pictures.activation_verdict("tanh", 3.7)
     assert "saturated" not in pictures.activation_verdict("tanh", 0.5)
     assert "dead" in pictures.activation_verdict("relu", -0.1)
