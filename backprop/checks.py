@@ -175,6 +175,8 @@ def _compare_array(got, want):
         return Difference(f"returned {_kind(got)}, but it should return a numpy array of shape {want.shape}")
     if got.shape != want.shape:
         return Difference(_shape_problem(got.shape, want.shape))
+    if got.dtype == np.bool_ and want.dtype != np.bool_:
+        return Difference("returned an array of booleans (True/False), but it should return numbers (e.g. .astype(float))")
     try:
         values = got.astype(float)
     except (TypeError, ValueError):

@@ -271,3 +271,10 @@ FIXTURES.update({
                "b_o": RNG.uniform(-1, 1, (1, 1))}, np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float),
               np.array([[0], [1], [1], [0]], dtype=float), 0.5, 3, 4),
 })
+
+# --- lesson 09 fixtures (exact zeros on purpose: the slope at z = 0 is part of the spec) ---
+FIXTURES.update({
+    "tanh_slope_from_output": (np.array([[-0.83], [0.0], [0.41]]),),
+    "relu": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
+    "relu_slope": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
+})
