@@ -330,9 +330,10 @@ def hidden_cases(source_nb):
     with the graded functions that were swapped for the reference at that moment, and the
     reference answer. Built by running the hidden cells here against recording stand-ins.
     """
-    functions = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
-                 if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
-    functions = [f for f in functions if hasattr(reference, f)]
+    answer_ids = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
+                  if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+    functions = [f for f in answer_ids if hasattr(reference, f)]
+    values = [v for v in answer_ids if v not in functions]  # answers that are data (lesson 10's settings)
     ns = {"__name__": "__hidden__"}
     log = []
 
@@ -357,6 +358,12 @@ def hidden_cases(source_nb):
         if not (meta.get("grade") and not meta.get("solution")):
             continue
         log.clear()
+        value = meta["grade_id"].removeprefix("test_")
+        if value in values:  # judged on the student's value, by this cell's own code, in the grader
+            tests.append((meta["grade_id"], meta.get("points", 0),
+                          [{"fn": value, "value": True, "code": _hidden_body(cell.source), "args": [], "refs": [],
+                            "want": None, "strict": False}]))
+            continue
         exec(compile(_hidden_body(cell.source), f"<{meta['grade_id']}>", "exec"), ns)
         strict = "isinstance" in cell.source
         cases = [{"fn": n, "args": a, "refs": r, "want": w, "strict": strict} for n, a, r, w in log]
@@ -364,6 +371,27 @@ def hidden_cases(source_nb):
         for f in functions:  # a with_reference block must not leak into the next cell
             ns[f] = stand_in(f)
     return tests
+
+
+def judge_value(case, value):
+    """None when the hidden cell's own code accepts the student's value (plain data), else why not.
+
+    The code is the course's (a hidden test cell), run here in the grader with nothing of the
+    student's but the decoded value; what it prints is dropped.
+    """
+    import contextlib
+    import io
+    if isinstance(value, Foreign):
+        return f"{case['fn']}: is not plain data ({value.name})"
+    ns = {"__name__": "__hidden__", case["fn"]: value}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile("import numpy as np\n" + case["code"], f"<test_{case['fn']}>", "exec"), ns)
+    except AssertionError as failure:
+        return f"{case['fn']}: {failure}"
+    except Exception as exc:
+        return f"{case['fn']}: raised {type(exc).__name__}: {exc}"
+    return None
 
 
 def _safe_setup(source):
@@ -423,6 +451,8 @@ for i, case in enumerate(job["cases"]):
     try:
         for r in case["refs"]:
             ns[r] = getattr(reference, r)
+        if case["value"]:  # an answer that is data: sent back as plain data, judged by the grader
+            emit({"case": i, "got": encode(ns.get(case["fn"])), "after": []}); continue
         fn = ns.get(case["fn"])
         if not callable(fn):
             emit({"case": i, "error": "missing"}); continue
@@ -516,7 +546,8 @@ def run_check(cells, setup, tests, cfg, case_timeout=5.0, cell_timeout=None, wal
     flat = [case for _, _, cases in tests for case in cases]
     cell_timeout = cell_timeout or 2 * case_timeout
     job = {"cells": [("<setup>", _safe_setup(setup))] + list(cells), "encode": _encoder_source(),
-           "cases": [{"fn": c["fn"], "args": [encode(a) for a in c["args"]], "refs": c["refs"]} for c in flat],
+           "cases": [{"fn": c["fn"], "args": [encode(a) for a in c["args"]], "refs": c["refs"],
+                      "value": bool(c.get("value"))} for c in flat],
            "case_timeout": case_timeout, "cell_timeout": cell_timeout, "skip": [], "noted": [], "start": 0}
     results, notes = [None] * len(flat), []
     deadline = time.monotonic() + wall
@@ -605,6 +636,9 @@ def score_results(tests, results):
                 after = [decode(a) for a in res["after"]]
             except Exception:
                 reason = f"{case['fn']}: unreadable answer"
+                continue
+            if case.get("value"):
+                reason = judge_value(case, got)
                 continue
             difference = checks.compare(got, case["want"])
             if difference is None and case["strict"] and type(case["want"]) is float and not isinstance(got, float):

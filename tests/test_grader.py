@@ -15,7 +15,7 @@ import zipfile
 import nbformat
 import pytest
 
-from course import ROOT, answer_cells, finished, processes_running, read
+from course import ROOT, all_lessons, answer_cells, finished, processes_running, read
 from nbgrader_course import TempCourse
 
 pytestmark = pytest.mark.nbgrader
@@ -134,6 +134,9 @@ ATTACKS = {
     "delegate-captured": (ERR, {"cost": "from backprop import reference\n_cost = reference.cost\n"
                                         "def cost(targets, guesses):\n    return _cost(targets, guesses)\n"},
                           {"test_cost"}),
+    # Lesson 10's answer that is data: settings too weak for the bar lose that point outside the kernel too.
+    "weak-settings": ("10_digits", {"settings": "settings = dict(hidden=8, lr=0.05, epochs=1, seed=0)\n"},
+                      {"test_settings"}),
     "spawner": (FF, {"sigmoid": "import subprocess\nprocs = []\nfor _ in range(1000):\n    try:\n"
                                 "        procs.append(subprocess.Popen(['sleep', '" + SLEEP + "']))\n"
                                 "    except OSError:\n        break\nprint('spawned', len(procs))\n" + SIGMOID_WRONG},
@@ -207,6 +210,8 @@ def graded(tmp_path_factory):
     course = TempCourse(tmp_path_factory.mktemp("grade"))
     for student, lesson in HONEST.items():
         course.submit(student, lesson, finished(lesson))
+    for lesson in all_lessons():  # every lesson, finished, through the whole grader (function arguments,
+        course.submit("honest-all", lesson, finished(lesson))  # dicts, data answers, training)
     for student, (lesson, answers, _) in ATTACKS.items():
         course.submit(student, lesson, finished(lesson, answers))
     course.submit("dupids", FF, _damaged_duplicate())
@@ -248,7 +253,7 @@ def _all_scores(course):
 
 def test_honest_students_keep_full_marks(graded):
     course, code, out, scores, _ = graded
-    for student, lesson in list(HONEST.items()) + [("honest-a", ERR)]:
+    for student, lesson in list(HONEST.items()) + [("honest-a", ERR)] + [("honest-all", l) for l in all_lessons()]:
         got = scores[(student, lesson)]
         assert got and all(v == 1.0 for v in got.values()), (student, lesson, got, out)
 

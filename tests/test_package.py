@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop import checks, mistakes, reference as ref
+from backprop import checks, mistakes, network, reference as ref
 
 RNG = np.random.default_rng(7)
 
@@ -277,4 +277,11 @@ FIXTURES.update({
     "tanh_slope_from_output": (np.array([[-0.83], [0.0], [0.41]]),),
     "relu": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
     "relu_slope": (np.array([[-1.3, 0.0, 0.7], [2.2, -0.4, 0.0]]),),
+})
+
+# lesson 10: a label not at either end; a tiny 6-5-4 network whose guesses some labels match and some do not
+FIXTURES.update({
+    "one_hot": (3, 10),
+    "accuracy": (network.init_params(6, 5, 4, seed=10, scale=3.0), np.random.default_rng(10).uniform(size=(9, 6)),
+                 np.array([0, 3, 3, 0, 3, 3, 0, 3, 3])),
 })
