@@ -420,12 +420,12 @@ def draw_weight_changes(changes, values=None, names=None, ax=None, title=None, f
 
 # --- lesson 04: new pictures go right below this line ----------------------------------------
 
-def node_cost(w, x, target):
+def one_input_cost(w, x, target):
     """Cost (target - sigmoid(w x))**2 of one sigmoid node with one input x, for a weight w (any shape)."""
     return (target - ref.sigmoid(np.asarray(w) * x)) ** 2
 
 
-def node_cost_slope(w, x, target):
+def one_input_cost_slope(w, x, target):
     """The chain rule's dC/dw for that node: -2 (t - o) * o (1 - o) * x."""
     o = ref.sigmoid(w * x)
     return -2 * (target - o) * ref.sigmoid_slope_from_output(o) * x
@@ -435,19 +435,19 @@ def plot_wiggle(w, wiggle, x, target, ax=None):
     """The node's cost around w: the chain rule's tangent against the line through C(w - h) and C(w + h)."""
     ax = _axes(ax, (6, 3.4))
     ws = np.linspace(w - 1.5, w + 1.5, 301)
-    ax.plot(ws, node_cost(ws, x, target), color="#333", label="cost C(w)")
-    slope = node_cost_slope(w, x, target)
-    c0 = float(node_cost(w, x, target))
+    ax.plot(ws, one_input_cost(ws, x, target), color="#333", label="cost C(w)")
+    slope = one_input_cost_slope(w, x, target)
+    c0 = float(one_input_cost(w, x, target))
     span = np.array([w - 0.6, w + 0.6])
     ax.plot(span, c0 + slope * (span - w), color=POSITIVE, lw=2, label=f"chain rule: slope {slope:+.4f}")
-    lo, hi = float(node_cost(w - wiggle, x, target)), float(node_cost(w + wiggle, x, target))
+    lo, hi = float(one_input_cost(w - wiggle, x, target)), float(one_input_cost(w + wiggle, x, target))
     measured = (hi - lo) / (2 * wiggle)
     ax.plot([w - wiggle, w + wiggle], [lo, hi], "o--", color=NEGATIVE, ms=5,
             label=f"wiggle \u00b1{wiggle:.2f}: slope {measured:+.4f}")
     ax.plot([w], [c0], "o", color="#333", ms=6)
     ax.set_xlabel("weight w")
     ax.set_ylabel("cost (t - o)\N{SUPERSCRIPT TWO}")
-    ax.set_ylim(-0.02, max(1.0, float(node_cost(ws, x, target).max())) * 1.05)
+    ax.set_ylim(-0.02, max(1.0, float(one_input_cost(ws, x, target).max())) * 1.05)
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_title(f"w = {w:.3f}: guess {float(ref.sigmoid(w * x)):.3f}, cost {c0:.4f}", fontsize=10)
     return ax

@@ -174,7 +174,7 @@ def test_loss_curves_and_solved_by_epoch_show_what_they_are_given():
 
 def test_boolean_arrays_are_not_numbers():
     """A slope of True/False is rejected where numbers are expected, for arrays as it already was for numbers."""
-    assert "booleans" in checks.compare(np.array([[True], [False]]), np.array([[1.0], [0.0]]))
+    assert "booleans" in str(checks.compare(np.array([[True], [False]]), np.array([[1.0], [0.0]])))
     assert checks.compare(np.array([[True], [False]]), np.array([[True], [False]])) is None
     assert checks.compare(np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]])) is None
     assert checks.compare(True, 1.0) is not None
