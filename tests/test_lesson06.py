@@ -1,15 +1,14 @@
 """Lesson 06 (gradient check): its explorer, its pictures, its visible checks' mutation cases, its quoted numbers."""
-import itertools
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.text import Text
 
 from backprop import checks, pictures, widgets
 from backprop import reference as ref
 from course import read
+from readable import assert_readable, drawn_texts, widget_controls
 from test_visible_checks import run_until_check
 
 matplotlib.use("Agg")
@@ -39,43 +38,10 @@ def _broken(f, W, eps=1e-5):
     return W[7, 7]
 
 
-def _texts(fig):
-    """Every text the figure really draws (titles, labels, drawn tick labels, legends, notes), with its extent."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    ticks, drawn = set(), set()
-    for axes in fig.axes:
-        for axis in (axes.xaxis, axes.yaxis):
-            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                ticks.update({id(tick.label1), id(tick.label2)})
-            for tick in axis._update_ticks():  # only the ticks inside the view are drawn
-                drawn.update({id(tick.label1), id(tick.label2)})
-    found = []
-    for text in fig.findobj(Text):
-        if not text.get_visible() or not text.get_text().strip():
-            continue
-        if id(text) in ticks and id(text) not in drawn:
-            continue
-        found.append((text.get_text(), text.get_window_extent(renderer)))
-    return found
-
-
-def assert_readable(fig):
-    """No two texts overlap, and none sticks out of the figure."""
-    texts = _texts(fig)
-    assert texts, "the figure shows no text at all"
-    box = fig.bbox
-    for label, extent in texts:
-        assert (extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
-                and extent.y1 <= box.y1 + 1), f"{label!r} is cut off: {extent} outside {box}"
-    for (a, ea), (b, eb) in itertools.combinations(texts, 2):
-        assert not ea.overlaps(eb), f"{a!r} overlaps {b!r}"
-
-
 def test_assert_readable_catches_overlaps_and_cut_off_labels():
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.set_xticks([0, 1], ["left", "right"])
-    assert {"left", "right"} <= {label for label, _ in _texts(fig)}
+    assert {"left", "right"} <= {label for label, _ in drawn_texts(fig)}
     ax.text(0.5, 0.5, "one label", transform=ax.transAxes)
     ax.text(0.52, 0.5, "another label", transform=ax.transAxes)
     with pytest.raises(AssertionError, match="overlaps"):
@@ -88,15 +54,6 @@ def test_assert_readable_catches_overlaps_and_cut_off_labels():
 
 
 # --- the explorer ------------------------------------------------------------------------------
-
-def _controls(box):
-    found = []
-    for child in getattr(box, "children", ()):
-        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
-            found.append(child)
-        found.extend(_controls(child))
-    return found
-
 
 def _moved(control):
     options = getattr(control, "options", None)
@@ -126,7 +83,7 @@ def test_explorer_draws_and_redraws_for_every_control(mine, shown):
     """It draws on creation and again whenever any control moves, whatever the student's function does."""
     box = widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=mine)
     assert len(shown) == 1 and shown[-1][0] >= 1, "nothing was drawn on creation"
-    controls = _controls(box)
+    controls = widget_controls(box)
     assert [type(c).__name__ for c in controls] == ["Dropdown", "FloatLogSlider", "ToggleButtons"]
     for control in controls:
         before = len(shown)
@@ -152,7 +109,7 @@ def test_explorer_reports_the_students_slope(mine, says, shown):
 def test_a_mutating_student_function_does_not_change_the_explorers_network(shown):
     W_ih, W_ho = W_IH.copy(), W_HO.copy()
     box = widgets.gradient_check_explorer(W_ih, W_ho, X, T, mine=_mutating)
-    for control in _controls(box):
+    for control in widget_controls(box):
         control.value = _moved(control)
     assert np.array_equal(W_ih, W_IH) and np.array_equal(W_ho, W_HO)
 
@@ -160,7 +117,7 @@ def test_a_mutating_student_function_does_not_change_the_explorers_network(shown
 def test_explorer_compares_with_the_chosen_rule(shown):
     """For a weight of W_ih the story's slope is far off at every eps; the chain rule's agrees near 1e-5."""
     box = widgets.gradient_check_explorer(W_IH, W_HO, X, T)
-    weight, eps, compare = _controls(box)
+    weight, eps, compare = widget_controls(box)
     chain_note = shown[-1][2][0]
     compare.value = "story's rule"
     story_note = shown[-1][2][0]
@@ -170,7 +127,7 @@ def test_explorer_compares_with_the_chosen_rule(shown):
 def test_explorer_figure_is_readable(shown):
     box = widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=_mutating)
     assert_readable(shown[-1][1])
-    weight, eps, compare = _controls(box)
+    weight, eps, compare = widget_controls(box)
     compare.value = "story's rule"
     eps.value = 0.1
     weight.value = "W_ho[1, 3]"

@@ -1,6 +1,5 @@
 """Lesson 07 (bias, one full training step): its pictures, explorers, visible checks and quoted numbers."""
 import copy
-import itertools
 import re
 
 import matplotlib
@@ -12,6 +11,7 @@ from backprop.mistakes import own_copy
 from backprop import checks, mistakes, pictures, widgets
 from backprop import reference as ref
 from backprop.network import init_params
+from readable import labels_over_nodes, overlapping_texts, widget_controls
 from course import read
 from test_visible_checks import run_until_check
 
@@ -36,48 +36,6 @@ def _params_in_place(params, x, target, lr):
     return params
 
 
-def _controls(box):
-    found = []
-    for child in getattr(box, "children", ()):
-        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
-            found.append(child)
-        found.extend(_controls(child))
-    return found
-
-
-def _overlapping_texts(fig):
-    """Pairs of visible, non-empty text labels of fig whose drawn boxes overlap."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    texts = [t for t in [*fig.texts, *(t for ax in fig.axes for t in ax.texts + [ax.title])]
-             if t.get_visible() and t.get_text().strip()]
-    boxes = [t.get_window_extent(renderer) for t in texts]
-    return [(texts[i].get_text(), texts[j].get_text()) for i, j in itertools.combinations(range(len(texts)), 2)
-            if boxes[i].overlaps(boxes[j])]
-
-
-def _labels_over_nodes(ax):
-    """Edge labels (not inside a node) whose drawn box reaches into a node's circle."""
-    fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    circles = [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
-    bad = []
-    for text in ax.texts:
-        box = text.get_window_extent(renderer)
-        x, y = text.get_position()
-        for circle in circles:
-            (cx, cy), r = ax.transData.transform(circle.center), circle.radius
-            r_px = ax.transData.transform((circle.center[0] + r, circle.center[1]))[0] - cx
-            if np.hypot(x - circle.center[0], y - circle.center[1]) < 1e-9:
-                continue  # the node's own label
-            dx = max(box.x0 - cx, 0, cx - box.x1)
-            dy = max(box.y0 - cy, 0, cy - box.y1)
-            if dx * dx + dy * dy < (r_px * 0.98) ** 2:
-                bad.append((text.get_text(), circle.center))
-    return bad
-
-
 # --- explorers ---------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -91,7 +49,7 @@ def draws(monkeypatch):
 
 
 def _move_every_control(box, draws):
-    for control in _controls(box):
+    for control in widget_controls(box):
         before = len(draws)
         step = getattr(control, "step", 1)
         control.value = control.value - step if control.value + step > control.max else control.value + step
@@ -101,7 +59,7 @@ def _move_every_control(box, draws):
 def test_stuck_node_explorer_draws_and_redraws_for_every_control(draws):
     box = widgets.stuck_node_explorer()
     assert draws and draws[-1] >= 1
-    assert [c.description for c in _controls(box)] == ["weight w", "bias b"]
+    assert [c.description for c in widget_controls(box)] == ["weight w", "bias b"]
     _move_every_control(box, draws)
 
 
@@ -110,7 +68,7 @@ def test_training_explorer_draws_and_redraws_whatever_the_students_code(mine, dr
     params = copy.deepcopy(PARAMS)
     box = widgets.training_explorer(params, X, T, mine=mine)
     assert draws and draws[-1] >= 1
-    assert [c.description for c in _controls(box)] == ["learning rate", "steps"]
+    assert [c.description for c in widget_controls(box)] == ["learning rate", "steps"]
     _move_every_control(box, draws)
     assert checks.compare(params, PARAMS) is None, "the explorer changed the lesson's params"
 
@@ -132,12 +90,12 @@ def test_the_explorers_draw_no_label_over_another(monkeypatch):
     monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: figures.append(plt.gcf()))
     widgets.stuck_node_explorer()
     box = widgets.training_explorer(PARAMS, X, T, mine=ref.train_step)
-    lr, steps = _controls(box)
+    lr, steps = widget_controls(box)
     for value in (0.05, 3.0):
         lr.value = value
         steps.value = 500
     for fig in figures:
-        assert not _overlapping_texts(fig)
+        assert not overlapping_texts(fig)
     plt.close("all")
 
 
@@ -152,8 +110,8 @@ def test_network_with_bias_has_no_label_over_a_label_or_a_node(shape, fmt):
         h = ref.sigmoid(params["W_ih"] @ x + params["b_h"])
         o = ref.sigmoid(params["W_ho"] @ h + params["b_o"])
         ax = pictures.draw_network_with_bias(params, values=[x, h, o], fmt=fmt, title="a title")
-        assert not _overlapping_texts(ax.figure), (shape, seed)
-        assert not _labels_over_nodes(ax), (shape, seed)
+        assert not overlapping_texts(ax.figure), (shape, seed)
+        assert not labels_over_nodes(ax), (shape, seed)
         labels = [t.get_text() for t in ax.texts]
         n_edges = shape[0] * shape[1] + shape[1] * shape[2] + shape[1] + shape[2]
         assert len(labels) == n_edges + sum(shape) + 2, "one label per edge, per node and per always-1 node"
@@ -186,7 +144,7 @@ def test_lesson_pictures_have_no_overlapping_labels(draw):
     draw()
     fig = plt.gcf()
     fig.tight_layout()
-    assert not _overlapping_texts(fig)
+    assert not overlapping_texts(fig)
     plt.close("all")
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from backprop import checks, digits, mistakes, network, pictures, widgets
 from backprop import reference as ref
+from readable import overlapping_texts
 
 matplotlib.use("Agg")
 plt = matplotlib.pyplot
@@ -199,19 +200,6 @@ def test_held_out_accuracy_ignores_changes_to_loaded_arrays():
 
 # --- pictures -------------------------------------------------------------------------------
 
-def _overlaps(fig):
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for ax in fig.axes for t in ax.texts + [ax.title]
-             if t.get_text()]
-    found = []
-    for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
-            if box_a.overlaps(box_b):
-                found.append((a, b))
-    return found
-
-
 def test_confusion_matrix_counts_and_labels_do_not_overlap(data, trained):
     _, _, (_, _, test_images, test_labels) = data
     guesses = np.argmax(ref.predict(trained, test_images.T), axis=0)
@@ -221,7 +209,7 @@ def test_confusion_matrix_counts_and_labels_do_not_overlap(data, trained):
     np.add.at(expected, (test_labels, guesses), 1)
     assert numbers == sorted(expected[expected > 0].tolist())
     assert sum(numbers) == len(test_labels)
-    assert not _overlaps(ax.figure)
+    assert not overlapping_texts(ax.figure)
     plt.close("all")
 
 
@@ -229,10 +217,10 @@ def test_gallery_captions_fit_and_show_guesses(data):
     images, labels, _ = data
     fig = pictures.plot_digits(images[:30], labels[:30], title="the first 30")
     assert [ax.get_title() for ax in fig.axes[:3]] == ["0", "1", "2"]
-    assert not _overlaps(fig)
+    assert not overlapping_texts(fig)
     fig = pictures.plot_digits(images[:13], labels[:13], guesses=(labels[:13] + 1) % 10, title="wrong ones")
     assert fig.axes[0].get_title() == "0 \N{RIGHTWARDS ARROW} 1" and len(fig.axes) == 20
-    assert not _overlaps(fig)
+    assert not overlapping_texts(fig)
     assert fig.get_size_inches()[0] <= 10
     plt.close("all")
 
@@ -241,11 +229,11 @@ def test_pixel_values_and_outputs_pictures(data):
     raw, _ = digits.load(scale=False)
     ax = pictures.plot_pixel_values(raw[0], title="image 0")
     assert [t.get_text() for t in ax.texts][:4] == ["0", "0", "5", "13"] and len(ax.texts) == 64
-    assert not _overlaps(ax.figure)
+    assert not overlapping_texts(ax.figure)
     ax = pictures.plot_outputs(np.linspace(0, 0.9, 10).reshape(10, 1), title="guess")
     bars = [p for p in ax.patches]
     assert len(bars) == 10 and bars[9].get_facecolor() != bars[0].get_facecolor()
-    assert not _overlaps(ax.figure)
+    assert not overlapping_texts(ax.figure)
     plt.close("all")
 
 

@@ -187,7 +187,7 @@ def test_binder_link_command_on_a_fork(tmp_path):
     assert result.returncode == 0, result.stderr
     url = f"https://mybinder.org/v2/gh/someone/my-course/spring?urlpath=lab/tree/{FIRST_LESSON}"
     assert f"  {url}\n" in result.stdout and binder.badge(url) in result.stdout
-    assert f"/v2/gh/someone/my-course/fall?" in _link("--course", str(tmp_path), "--ref", "fall").stdout
+    assert "/v2/gh/someone/my-course/fall?" in _link("--course", str(tmp_path), "--ref", "fall").stdout
     _git(tmp_path, "remote", "add", "lab", "https://gitlab.com/someone/my-course.git")
     other = _link("--course", str(tmp_path), "--remote", "lab")
     assert other.returncode == 2 and "not a GitHub repository" in other.stderr

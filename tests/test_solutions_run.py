@@ -1,11 +1,10 @@
 """Every solutions notebook runs top to bottom without error, visible checks and hidden tests passing."""
 import time
 
-import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course import ROOT, lessons, read
+from course import lessons, read
 
 pytestmark = pytest.mark.nbgrader
 

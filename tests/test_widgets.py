@@ -5,6 +5,7 @@ import pytest
 
 from backprop import reference as ref
 from backprop import widgets
+from readable import widget_controls
 
 matplotlib.use("Agg")
 W_IH = np.array([[0.9, -0.4], [0.3, 0.8], [-0.5, 0.6]])
@@ -30,16 +31,6 @@ def _stub(*args):
     raise NotImplementedError()
 
 
-def _controls(box):
-    """Every value-carrying control inside a widget tree."""
-    found = []
-    for child in getattr(box, "children", ()):
-        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
-            found.append(child)
-        found.extend(_controls(child))
-    return found
-
-
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
 @pytest.mark.parametrize("mine", ["none", "stub", "reference"])
 def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatch):
@@ -54,7 +45,7 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatc
         kwargs["mine"] = {"none": None, "stub": _stub, "reference": getattr(ref, graded)}[mine]
     box = getattr(widgets, name)(*args, **kwargs)
     assert draws and draws[-1] >= 1, "nothing was drawn on creation"
-    control = _controls(box)[0]
+    control = widget_controls(box)[0]
     before = len(draws)
     options = getattr(control, "options", None)
     if options:

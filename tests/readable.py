@@ -1,0 +1,84 @@
+"""Shared test helpers for what students see: a widget's controls, and whether a picture is readable."""
+import itertools
+
+import matplotlib
+import numpy as np
+from matplotlib.text import Text
+
+
+def widget_controls(box):
+    """Every value-carrying control inside a widget tree, in display order."""
+    found = []
+    for child in getattr(box, "children", ()):
+        if hasattr(child, "value") and not hasattr(child, "children") and hasattr(child, "observe"):
+            found.append(child)
+        found.extend(widget_controls(child))
+    return found
+
+
+def drawn_texts(fig):
+    """Every text the figure really draws (titles, labels, drawn tick labels, legends, notes), with its extent."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks, drawn = set(), set()
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.update({id(tick.label1), id(tick.label2)})
+            for tick in axis._update_ticks():  # only the ticks inside the view are drawn
+                drawn.update({id(tick.label1), id(tick.label2)})
+    found = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        if id(text) in ticks and id(text) not in drawn:
+            continue
+        found.append((text.get_text(), text.get_window_extent(renderer)))
+    return found
+
+
+def assert_readable(fig):
+    """No two drawn texts overlap, and none sticks out of the figure."""
+    texts = drawn_texts(fig)
+    assert texts, "the figure shows no text at all"
+    box = fig.bbox
+    for label, extent in texts:
+        assert (extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
+                and extent.y1 <= box.y1 + 1), f"{label!r} is cut off: {extent} outside {box}"
+    for (a, ea), (b, eb) in itertools.combinations(texts, 2):
+        assert not ea.overlaps(eb), f"{a!r} overlaps {b!r}"
+
+
+def overlapping_texts(fig):
+    """Pairs of the figure's own labels (texts placed on axes or figure, and titles) whose drawn boxes overlap."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in [*fig.texts, *(t for ax in fig.axes for t in ax.texts + [ax.title])]
+             if t.get_visible() and t.get_text().strip()]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    return [(texts[i].get_text(), texts[j].get_text()) for i, j in itertools.combinations(range(len(texts)), 2)
+            if boxes[i].overlaps(boxes[j])]
+
+
+def labels_over_nodes(ax):
+    """Labels (other than a node's own) whose drawn box reaches into a node's circle of a network picture."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    circles = [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
+    bad = []
+    for text in ax.texts:
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        box = text.get_window_extent(renderer)
+        x, y = text.get_position()
+        for circle in circles:
+            if np.hypot(x - circle.center[0], y - circle.center[1]) < 1e-9:
+                continue  # the node's own label
+            cx, cy = ax.transData.transform(circle.center)
+            r_px = ax.transData.transform((circle.center[0] + circle.radius, circle.center[1]))[0] - cx
+            dx = max(box.x0 - cx, 0, cx - box.x1)
+            dy = max(box.y0 - cy, 0, cy - box.y1)
+            if np.hypot(dx, dy) < r_px - 0.5:
+                bad.append((text.get_text(), f"node at {tuple(np.round(circle.center, 2))}"))
+    return bad
