@@ -184,7 +184,7 @@ CATALOG = {
         Mistake("sigmoid again", "you applied the sigmoid to outputs that are already squashed: use o * (1 - o)",
                 lambda e, o, x, lr: (lr * e * _sig(o) * (1 - _sig(o))) @ x.T),
     ],
-    # --- lesson 06 (its functions' entries go right below this line) ---
+    # --- lesson 06 ---
     "numerical_gradient": [
         Mistake("forward differences", "you used forward differences, (f(W + eps) - f(W)) / eps: wiggle each weight both "
                 "ways and divide by the distance between the wiggles, (f(W + eps) - f(W - eps)) / (2 * eps)",
@@ -224,9 +224,8 @@ CATALOG = {
                 lambda W, e, o: W.T @ (o * (1 - o))),
     ],
 
-    # --- end of lesson 06 ---
 
-    # --- lesson 07 (its functions' entries go right below this line) ---
+    # --- lesson 07 ---
     "delta_bias": [
         Mistake("no learning rate", "you forgot the learning rate: the bias step is lr * e * o * (1 - o)",
                 lambda e, o, lr: e * o * (1 - o)),
@@ -278,9 +277,8 @@ CATALOG = {
                 lambda p, x, t, lr: _train_step_slip(p, x, t, lr, changes_only=True)),
     ],
 
-    # --- end of lesson 07 ---
 
-    # --- lesson 08 (its functions' entries go right below this line) ---
+    # --- lesson 08 ---
     "predict": [
         Mistake("1-D output", "you returned a 1-D array: predict returns the output column, shape (n_outputs, 1) "
                 "(keep x and every layer as columns)",
@@ -321,9 +319,8 @@ CATALOG = {
                 "take the mean over all of the epoch's examples",
                 lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, reduce=lambda c: c[-1])),
     ],
-    # --- end of lesson 08 ---
 
-    # --- lesson 09 (its functions' entries go right below this line) ---
+    # --- lesson 09 ---
     "tanh_slope_from_output": [
         Mistake("tanh again", "you applied tanh again: y is already a tanh output, so the slope is 1 - y**2, "
                 "not 1 - tanh(y)**2", lambda y: 1 - np.tanh(y) ** 2),
@@ -362,9 +359,8 @@ CATALOG = {
                 lambda z: np.sign(z)),
     ],
 
-    # --- end of lesson 09 ---
 
-    # --- lesson 10 (its functions' entries go right below this line) ---
+    # --- lesson 10 ---
     "one_hot": [
         Mistake("row", "you returned a row of shape (1, n_classes): a target is a column, shape (n_classes, 1), "
                 "like every vector in the course",
@@ -401,7 +397,6 @@ CATALOG = {
                     np.argmax(ref.predict(p, np.asarray(X, dtype=float)), axis=0) == np.asarray(y)))),
     ],
 
-    # --- end of lesson 10 ---
 }
 
 

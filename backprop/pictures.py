@@ -287,7 +287,6 @@ def plot_transpose_fit(W_ho, output_errors):
     return fig
 
 
-
 # --- lessons 04-05 ---------------------------------------------------------------------------
 
 def plot_line_nudge(m, b, x, target, lr, ax=None):
@@ -418,7 +417,7 @@ def draw_weight_changes(changes, values=None, names=None, ax=None, title=None, f
     return draw_network(changes, values=values, names=names, ax=ax, title=title, edge_format=fmt)
 
 
-# --- lesson 04: new pictures go right below this line ----------------------------------------
+# --- lesson 04 ---
 
 def one_input_cost(w, x, target):
     """Cost (target - sigmoid(w x))**2 of one sigmoid node with one input x, for a weight w (any shape)."""
@@ -452,15 +451,11 @@ def plot_wiggle(w, wiggle, x, target, ax=None):
     ax.set_title(f"w = {w:.3f}: guess {float(ref.sigmoid(w * x)):.3f}, cost {c0:.4f}", fontsize=10)
     return ax
 
-# --- end of lesson 04 ---
+
+# --- lesson 05 ---
 
 
-# --- lesson 05: new pictures go right below this line ----------------------------------------
-
-# --- end of lesson 05 ---
-
-
-# --- lesson 06: new pictures go right below this line ----------------------------------------
+# --- lesson 06 ---
 
 RULE_STYLE = {"story": dict(marker="x", color=NEGATIVE, label="story's rule: e_h = W_ho.T @ e_o"),
               "exact": dict(marker="o", color=POSITIVE, label="chain rule: e_h = W_ho.T @ (e_o * o * (1 - o))")}
@@ -589,10 +584,8 @@ def plot_cost_along_weight(f, w, slopes, ax=None, title=None, half_width=1.5, ep
         ax.set_title(title, fontsize=10)
     return ax
 
-# --- end of lesson 06 ---
 
-
-# --- lesson 07: new pictures go right below this line ----------------------------------------
+# --- lesson 07 ---
 
 NOT_INPUTS, NOT_TARGETS = (0.0, 1.0), (1.0, 0.0)  # the stuck-node task: input 0 -> answer 1, input 1 -> answer 0
 BIAS_COLOURS = {"without bias": NEGATIVE, "with bias": POSITIVE}
@@ -837,10 +830,7 @@ def plot_training(costs, outputs, target, axes=None):
     return axes
 
 
-# --- end of lesson 07 ---
-
-
-# --- lesson 08: new pictures go right below this line ----------------------------------------
+# --- lesson 08 ---
 
 import io as _io  # noqa: E402
 import json as _json  # noqa: E402
@@ -1049,10 +1039,8 @@ def plot_convergence(sweep, ax=None, title=None):
         ax.set_title(title, fontsize=10)
     return ax
 
-# --- end of lesson 08 ---
 
-
-# --- lesson 09: new pictures go right below this line ----------------------------------------
+# --- lesson 09 ---
 
 ACTIVATION_COLOURS = {"sigmoid": "#ff7f0e", "tanh": "#2ca02c", "relu": "#9467bd"}
 ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
@@ -1176,10 +1164,7 @@ def plot_solved_by_epoch(solved_at, epochs, ax=None, title=None):
     return ax
 
 
-# --- end of lesson 09 ---
-
-
-# --- lesson 10: new pictures go right below this line ----------------------------------------
+# --- lesson 10 ---
 
 DIGIT_CMAP = "gray_r"  # ink is dark: 0 white, 1 black, like pencil on paper
 
@@ -1271,4 +1256,3 @@ def plot_outputs(outputs, ax=None, title=None):
         ax.set_title(title, fontsize=10)
     return ax
 
-# --- end of lesson 10 ---

@@ -234,7 +234,6 @@ def error_flow_explorer(weights=None, output_errors=None, mine=None):
     return live(draw, {"steps": widgets.IntSlider(value=0, min=0, max=L - 1, description="steps back")})
 
 
-
 # --- lessons 04-05: nudging a weight, the delta-weight formula -------------------------------
 
 def descent_explorer(mine=None, w=-0.5, x=2.0, target=1.0):
@@ -299,7 +298,7 @@ def delta_weights_explorer(W_ih, W_ho, x, mine=None):
     return live(draw, controls)
 
 
-# --- lesson 04: new explorers go right below this line ----------------------------------------
+# --- lesson 04 ---
 
 # The story's single node: input 2 and the weight that makes it guess exactly 0.7 against a target of 1.
 NODE_X, NODE_TARGET = 2.0, 1.0
@@ -313,15 +312,11 @@ def wiggle_explorer(w=NODE_W):
     return live(draw, {"w": slider("weight w", round(w, 2), -1.5, 2.5, 0.01),
                        "wiggle": slider("wiggle size", 0.1, 0.01, 0.5, 0.01)})
 
-# --- end of lesson 04 ---
+
+# --- lesson 05 ---
 
 
-# --- lesson 05: new explorers go right below this line ----------------------------------------
-
-# --- end of lesson 05 ---
-
-
-# --- lesson 06: new explorers go right below this line ----------------------------------------
+# --- lesson 06 ---
 
 def _slopes_of_half_cost(W_ih, W_ho, x, t):
     """Minus lesson 05's delta weights at lr = 1, for the story's and the chain rule's hidden errors: slopes of C/2."""
@@ -399,10 +394,8 @@ def gradient_check_explorer(W_ih, W_ho, x, t, mine=None):
                 "compare": widgets.ToggleButtons(options=["chain rule", "story's rule"], description="compare with")}
     return live(draw, controls)
 
-# --- end of lesson 06 ---
 
-
-# --- lesson 07: new explorers go right below this line ----------------------------------------
+# --- lesson 07 ---
 
 def stuck_node_explorer():
     """Sliders for one node's weight w and bias b: sigmoid(w x) beside sigmoid(w x + b) on the 0 -> 1, 1 -> 0 task (lesson 07)."""
@@ -456,10 +449,7 @@ def _yours_training(mine, params, x, target, lr, steps):
         return f"your train_step raised {type(exc).__name__}: {exc}"
 
 
-# --- end of lesson 07 ---
-
-
-# --- lesson 08: new explorers go right below this line ----------------------------------------
+# --- lesson 08 ---
 
 import base64 as _base64  # noqa: E402
 import threading as _threading  # noqa: E402
@@ -618,10 +608,8 @@ def xor_trainer(mine=None, lr=1.0, hidden=2, epochs=2000, start=0, rule="exact")
     """
     return XorTrainer(mine, lr, hidden, epochs, start, rule).box
 
-# --- end of lesson 08 ---
 
-
-# --- lesson 09: new explorers go right below this line ----------------------------------------
+# --- lesson 09 ---
 
 def _yours_slope(mine, *args):
     """Like _yours, but a function that returns booleans is shown as it is, not as a crash of the rounding."""
@@ -656,10 +644,7 @@ def activation_explorer(tanh_slope=None, relu_slope=None):
     return live(draw, {"z": slider("weighted sum z", 1.0, -4, 4, 0.1)})
 
 
-# --- end of lesson 09 ---
-
-
-# --- lesson 10: new explorers go right below this line ----------------------------------------
+# --- lesson 10 ---
 
 INK_LEVELS = (0.0, 0.5, 1.0)  # a click darkens a square one step: empty, grey, black, then empty again
 
@@ -738,4 +723,3 @@ def digit_drawing(params, images=None, labels=None):
     box.pixels, box.image, box.outputs, box.start = pixels, image, outputs, start
     return box
 
-# --- end of lesson 10 ---
