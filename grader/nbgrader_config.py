@@ -1,10 +1,18 @@
 """nbgrader configuration: solutions/ is the source, lessons/ the release, grading lives in grader/.
 
+Every way of grading (`nbgrader autograde` from this folder, formgrader's Autograde button and
+`python -m grader grade`) runs the course's hardened steps (grader/pipeline.py) inside nbgrader's own
+pipeline, with student code in the grading wall (grader/isolation.py). Where the wall cannot be set up,
+grading is refused; to grade without isolation anyway, ask by name: c.GradingWall.allow_unsandboxed = True
+(or BACKPROP_GRADE_NO_SANDBOX=1, or `python -m grader grade --no-sandbox`).
+
 Run nbgrader from this folder (formgrader finds the config that way) or pass
 --NbGrader.config_file=grader/nbgrader_config. The gradebook URL can be overridden with the
 environment variable BACKPROP_GRADEBOOK_URL (any SQLAlchemy URL, e.g. postgresql://...).
 """
 import os
+
+from grader import pipeline  # the course's grading steps (pip install -e . installs the grader package)
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -25,6 +33,13 @@ c.CourseDirectory.db_url = os.environ.get(
 c.OverwriteCells.add_missing_cells = True
 # Never let one slow cell hold the class up.
 c.Execute.timeout = 30
+
+# The hardened grading steps, before nbgrader saves any grade (see grader/pipeline.py).
+c.Autograde.autograde_preprocessors = pipeline.autograde_preprocessors()
+c.Autograde.pre_convert_hook = pipeline.refuse_unless_sandboxed(c)
+c.GradingWall.allow_unsandboxed = False
+c.GuardedExecute.notebook_timeout = 300
+c.OutOfKernelCheck.case_timeout = 5.0
 # Feedback must not show hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",

@@ -1,0 +1,226 @@
+"""The course's grading steps inside nbgrader's own autograde pipeline.
+
+grader/nbgrader_config.py sets ``Autograde.autograde_preprocessors`` to nbgrader's default steps with
+three changes, so `nbgrader autograde` run from grader/, formgrader's Autograde button and
+`python -m grader grade` all grade the same hardened way, before nbgrader saves a single grade:
+
+    GuardedExecute -> IgnorePattern -> ClearMetadataPreprocessor -> LimitOutput
+        -> OutOfKernelCheck -> ScanFlags -> SaveAutoGrades -> AssignLatePenalties -> CheckCellMetadata
+
+- GuardedExecute: nbgrader's Execute with the kernel inside the grading wall (grader/isolation.py), a
+  wall-clock limit per notebook, a cap on each cell's output, no client-side widget mirror, and a
+  kernel that dies costing only the cell it died in (later cells are left to the check).
+- OutOfKernelCheck: every graded function is called again outside the kernel, in a fresh process in
+  the wall, on the hidden tests' own calls (built here, in the grader). A test cell the check fails gets
+  the named mistake as an error output first, so SaveAutoGrades scores it zero: the lower score is kept.
+- ScanFlags: the static scan's tampering flags, kept in the notebook's metadata for the report.
+
+``refuse_unless_sandboxed`` is nbgrader's ``pre_convert_hook``: it refuses before nbgrader touches the
+gradebook when student code cannot be isolated and nobody asked for grading without it by name.
+What each step decided is kept in the autograded notebook's metadata under ``METADATA``.
+"""
+import copy
+import json
+import os
+import time
+from pathlib import Path
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.utils import determine_grade, is_grade, is_solution
+from traitlets import Bool, Enum, Float, Integer
+from traitlets.config import Configurable
+
+from . import isolation, sandbox, scan
+from .quickstart import QuickStartKernelManager
+
+METADATA = "backprop_grading"  # notebook metadata key: {"sandbox", "check", "in_kernel", "flags", "notes"}
+CUT_NOTE = "\n... output cut by the grader: more than {} bytes from one cell ...\n"
+NOT_RUN = "backprop_not_run"  # cell metadata: the kernel had died before this cell
+
+
+class GradingWall(Configurable):
+    """Where student code runs while grading (configure as c.GradingWall.*)."""
+
+    allow_unsandboxed = Bool(False, help="grade even where student code cannot be isolated "
+                                         "(recorded in every graded notebook)").tag(config=True)
+
+
+def wall(parent):
+    """The grading wall of this process (started on first use, closed at exit); raises isolation.Refused."""
+    allow = GradingWall(config=parent.config).allow_unsandboxed
+    course = Path(os.getcwd())  # nbgrader runs its converters from the course root
+    return isolation.current(hide=[course], allow_unsandboxed=allow)
+
+
+def refuse_unless_sandboxed(config):
+    """A pre_convert_hook: refuse (isolation.Refused, a SystemExit nbgrader does not swallow) before grading."""
+    def hook(**_):
+        isolation.verdict(GradingWall(config=config).allow_unsandboxed)
+    return hook
+
+
+def record(nb, key, value):
+    """Keep value under nb.metadata[METADATA][key] (the report reads it from the autograded notebook)."""
+    nb.metadata.setdefault(METADATA, {})[key] = value
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute in the grading wall, with a notebook time limit, an output cap and dead-kernel care."""
+
+    notebook_timeout = Integer(300, help="seconds for the whole notebook; later cells are not run").tag(config=True)
+    max_output_bytes = Integer(1_000_000, help="output bytes one cell may keep; the rest is dropped").tag(config=True)
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", QuickStartKernelManager)
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._wall = wall(self)
+        self._wall.reset()  # nothing of the previous notebook may still run
+        record(nb, "sandbox", self._wall.mode)
+        self._deadline = time.monotonic() + self.notebook_timeout
+        self._kept, self._dead = {}, None
+        return super().preprocess(nb, resources, km)
+
+    def create_kernel_manager(self):
+        """A kernel manager whose kernels start inside the grading wall."""
+        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        self.km = self.kernel_manager_class(kernel_name=name, config=self.config,
+                                            **self._wall.kernel_manager_kwargs())
+        return self.km
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._dead is not None:
+            cell.outputs = []
+            cell.metadata[NOT_RUN] = True
+            return cell, resources
+        if time.monotonic() >= self._deadline:
+            cell.outputs = [new_output("error", ename="NotebookTimeLimit", evalue="not run",
+                                       traceback=[f"NotebookTimeLimit: the notebook used up its "
+                                                  f"{self.notebook_timeout} s; this cell was not run"])]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except Exception as exc:  # nbclient's DeadKernelError: this cell scores zero, the check judges the rest
+            if "DeadKernel" not in type(exc).__name__ and "died" not in str(exc):
+                raise
+            self._dead = index
+            cell.outputs = [new_output("error", ename="DeadKernelError", evalue="the kernel died in this cell",
+                                       traceback=["DeadKernelError: the kernel died while running this cell "
+                                                  "(os._exit, a crash, a kill or a limit)"])]
+            return cell, resources
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._deadline - time.monotonic()) + 1)
+        return left if timeout is None else min(timeout, left)
+
+    def on_comm_open_jupyter_widget(self, msg):
+        return None
+
+    def output(self, outs, msg, display_id, cell_index):
+        kept = self._kept.get(cell_index, 0)
+        size = len(json.dumps(msg["content"], default=str))
+        if msg["msg_type"] == "error":  # an error decides a test's score: always kept, only shortened
+            msg["content"]["traceback"] = [line[:2000] for line in msg["content"].get("traceback", [])[:200]]
+            msg["content"]["evalue"] = str(msg["content"].get("evalue", ""))[:2000]
+            return super().output(outs, msg, display_id, cell_index)
+        self._kept[cell_index] = kept + size
+        if kept + size <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if kept <= self.max_output_bytes:
+            outs.append(new_output("stream", name="stderr", text=CUT_NOTE.format(self.max_output_bytes)))
+        return None
+
+
+_HIDDEN = {}  # solutions notebook path -> (mtime, hidden cases, setup source)
+
+
+def hidden_tests(path):
+    """(hidden cases, setup source) of a solutions notebook, built once per process and file version."""
+    import nbformat
+    stamp = os.stat(path).st_mtime_ns
+    if _HIDDEN.get(path, (None,))[0] != stamp:
+        source = nbformat.read(path, as_version=4)
+        setup = next((c.source for c in source.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"), "import numpy as np")
+        _HIDDEN[path] = (stamp, sandbox.hidden_cases(source), setup)
+    return _HIDDEN[path][1:]
+
+
+def source_notebook(preprocessor, resources):
+    """The solutions notebook this submission answers (nbgrader's source directory, from the course root)."""
+    converter = getattr(getattr(preprocessor, "parent", None), "parent", None)
+    coursedir = getattr(converter, "coursedir", None)
+    folder = coursedir.source_directory if coursedir is not None else "solutions"
+    info = resources["nbgrader"]
+    return os.path.join(os.getcwd(), folder, info["assignment"], f"{info['notebook']}.ipynb")
+
+
+class OutOfKernelCheck(NbGraderPreprocessor):
+    """Check every graded function outside the kernel; a test cell it fails scores zero, with the mistake named."""
+
+    case_timeout = Float(5.0, help="seconds per call of a graded function outside the kernel").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        tests, setup = hidden_tests(source_notebook(self, resources))
+        results, notes = sandbox.run_check(sandbox.student_cells(nb), setup, tests, None,
+                                           case_timeout=self.case_timeout, spawn=wall(self).python_argv)
+        checked = sandbox.score_results(tests, results)
+        kernel, flags = {}, []
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id not in checked or not is_grade(cell) or is_solution(cell):
+                continue
+            score, _, reason = checked[grade_id]
+            in_kernel = None if cell.metadata.pop(NOT_RUN, False) else determine_grade(cell)[0]
+            kernel[grade_id] = in_kernel
+            if in_kernel is None:
+                flags.append(f"{grade_id}: scored by the out-of-kernel check only (the kernel had died before it)")
+            elif score < in_kernel:
+                flags.append(f"{grade_id}: passed in the kernel but failed outside it ({reason})")
+            if reason and (in_kernel is None or score < in_kernel):
+                text = f"{reason} (checked outside your notebook's kernel)"
+                cell.outputs.insert(0, new_output("error", ename="AssertionError", evalue=text,
+                                                  traceback=[f"AssertionError: {text}"]))
+        record(nb, "check", {k: list(v) for k, v in checked.items()})
+        record(nb, "in_kernel", kernel)
+        record(nb, "notes", notes)
+        nb.metadata[METADATA].setdefault("flags", []).extend(flags)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        return cell, resources
+
+
+class ScanFlags(NbGraderPreprocessor):
+    """The static scan of the student's own code: tampering flags, kept for the instructor's report."""
+
+    def preprocess(self, nb, resources):
+        flags = scan.scan_notebook(sandbox.student_cells(nb, strip=False))
+        nb.metadata.setdefault(METADATA, {}).setdefault("flags", []).extend(flags)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        return cell, resources
+
+
+def autograde_preprocessors():
+    """nbgrader's own autograde steps, in its order, guarded, with the check and the scan before SaveAutoGrades."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import SaveAutoGrades
+    steps = []
+    for step in Autograde.autograde_preprocessors.default():
+        if step is SaveAutoGrades:
+            steps += [OutOfKernelCheck, ScanFlags]
+        steps.append(GuardedExecute if step is Execute else step)
+    return steps
+
+
+def graded_summary(nb):
+    """What the pipeline recorded in an autograded notebook: {'sandbox', 'check', 'in_kernel', 'flags', 'notes'}."""
+    return copy.deepcopy(dict(nb.metadata.get(METADATA, {})))
