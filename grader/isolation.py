@@ -14,6 +14,11 @@ user namespace (no nested ones): the programs keep the user's id. Inside, the zy
 folder, its own session, rlimits (``LIMITS``). ``Wall.reset()`` between two notebooks kills every
 process of the previous one and wipes the working folders.
 
+Known limit of the user-namespace wall (no root): the zygote and student code share one user id
+inside the wall, so a hostile notebook could tamper with the zygote (ptrace, /proc/PID/mem; only
+Yama's ptrace_scope >= 1 forbids it) and through it the notebooks graded after it by the same
+process; it still sees nothing outside the wall. As root the zygote's user differs and this is closed.
+
 Never silently unsafe: ``probe()`` really builds a wall and checks it from inside; when it fails,
 ``verdict()`` and ``Wall()`` raise ``Refused`` (one message: why, the fix, the way out by name)
 unless grading without isolation was asked for (``allow_unsandboxed``, ``--no-sandbox`` or
