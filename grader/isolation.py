@@ -339,7 +339,11 @@ class Wall:
         self.proc, self.closed, self._specs = None, False, None
         self._lock = threading.Lock()
         self._make_folders()
-        self._start()
+        try:
+            self._start()
+        except BaseException:
+            shutil.rmtree(self.base, onerror=_force_remove)
+            raise
 
     def _make_folders(self):
         """base 0711; run/ where kernels bind their sockets; work/ for working folders (the wall's user's own)."""
