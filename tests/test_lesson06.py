@@ -293,21 +293,17 @@ def json_round_trip(data):
 @pytest.fixture(scope="module")
 def out_of_kernel():
     """Grade one submission of lesson 06 the way `python -m grader grade` checks it outside the kernel."""
-    import shutil
-
-    from grader import sandbox
+    from grader import isolation, sandbox
     source = read("solutions", LESSON)
     tests = sandbox.hidden_cases(source)
     setup = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    base = sandbox.make_base()
-    cfg = sandbox.launcher_config(base)
+    with isolation.Wall(allow_unsandboxed=True) as wall:  # scoring is tested here, the wall in test_isolation.py
 
-    def grade(nb):
-        results, _ = sandbox.run_check(sandbox.student_cells(nb), setup, tests, cfg)
-        return {grade_id: score for grade_id, (score, _, _) in sandbox.score_results(tests, results).items()}
-    yield grade
-    sandbox.reap(base)
-    shutil.rmtree(base, ignore_errors=True)
+        def grade(nb):
+            results, _ = sandbox.run_check(sandbox.student_cells(nb), setup, tests, spawn=wall.python_argv)
+            wall.reset()
+            return {grade_id: score for grade_id, (score, _, _) in sandbox.score_results(tests, results).items()}
+        yield grade
 
 
 def _bank_cases():

@@ -1,0 +1,287 @@
+"""The grading wall (grader/isolation.py): refuses when it cannot be built; when built, it holds.
+
+Fast tests check the refusal and the mount plan. Tests marked `sandbox` build real walls with
+bubblewrap: as this process's user (root on CI: the wall's own user id) and, in
+test_an_unprivileged_user_grades_in_a_wall, as a throwaway user created for the test (a user
+namespace: bubblewrap without root).
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import wall_job
+from course import ROOT
+from grader import isolation
+
+
+@pytest.fixture
+def fresh_probe():
+    """Each test probes anew (the probe is cached per process)."""
+    isolation.probe.cache_clear()
+    yield
+    isolation.probe.cache_clear()
+
+
+@pytest.fixture
+def no_bwrap(monkeypatch, fresh_probe, tmp_path):
+    """A PATH without bubblewrap on it."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(isolation.NO_SANDBOX_ENV, raising=False)
+
+
+def test_refused_without_bubblewrap_with_the_fix_and_the_way_out(no_bwrap):
+    with pytest.raises(isolation.Refused) as refused:
+        isolation.verdict()
+    message = str(refused.value)
+    assert "bubblewrap (bwrap) is not installed" in message
+    assert "apt-get install bubblewrap" in message
+    for way_out in ("--no-sandbox", "BACKPROP_GRADE_NO_SANDBOX=1", "c.GradingWall.allow_unsandboxed = True"):
+        assert way_out in message
+    with pytest.raises(isolation.Refused):
+        isolation.Wall()
+
+
+def test_unsandboxed_only_when_asked_by_name(no_bwrap, monkeypatch):
+    assert isolation.verdict(allow_unsandboxed=True).startswith("unsandboxed, as asked (--no-sandbox")
+    monkeypatch.setenv(isolation.NO_SANDBOX_ENV, "1")
+    assert isolation.verdict().startswith("unsandboxed, as asked (BACKPROP_GRADE_NO_SANDBOX=1")
+    monkeypatch.setenv(isolation.NO_SANDBOX_ENV, "0")
+    with pytest.raises(isolation.Refused):
+        isolation.verdict()
+
+
+def test_a_failing_probe_refuses_with_its_reason(monkeypatch):
+    monkeypatch.delenv(isolation.NO_SANDBOX_ENV, raising=False)
+    monkeypatch.setattr(isolation, "probe", lambda: isolation.Probe(False, "", "user namespaces refused"))
+    with pytest.raises(isolation.Refused) as refused:
+        isolation.Wall()
+    assert "user namespaces refused" in str(refused.value) and "enable unprivileged user namespaces" in str(refused.value)
+
+
+def test_the_mount_plan_hides_the_course_and_shows_back_what_python_needs(tmp_path):
+    extra = tmp_path / "gradebook-folder"
+    extra.mkdir()
+    ops = dict(isolation.layout(hide=[extra]))
+    assert ops[str(ROOT)] == "tmpfs" and ops[str(extra.resolve())] == "tmpfs"
+    assert ops[str(ROOT / "backprop")] == "ro" and ops[str(ROOT / "grader" / "inside")] == "ro"
+    assert str(ROOT / "solutions") not in ops and str(ROOT / "grader") not in ops
+    order = [path for path, _ in isolation.layout()]
+    assert order.index(str(ROOT)) < order.index(str(ROOT / "backprop")), "a folder shown back before it was hidden"
+    argv = isolation.bwrap_argv("bwrap", isolation.layout(), as_root=False, cwd="/")
+    assert "--unshare-net" in argv and "--unshare-pid" in argv and "--unshare-user" in argv
+    assert argv[argv.index("--ro-bind") + 1:argv.index("--ro-bind") + 3] == ["/", "/"]
+
+
+def test_the_process_limit_counts_what_it_must():
+    assert isolation.nproc_limit(128, sandboxed=True, as_root=True) == 128
+    assert isolation.nproc_limit(128, sandboxed=False, as_root=False) > 128  # the user's processes elsewhere count
+
+
+# ---------------------------------------------------------------- real walls
+
+@pytest.fixture(scope="module")
+def wall():
+    isolation.probe.cache_clear()
+    with isolation.Wall() as built:
+        yield built
+
+
+@pytest.fixture
+def server():
+    """A TCP server on 127.0.0.1 (outside the wall): its port."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+    yield srv.getsockname()[1]
+    srv.close()
+
+
+@pytest.fixture
+def secret():
+    """A file in the instructor's home folder."""
+    home = Path(os.path.expanduser("~"))
+    path = home / f".backprop-wall-secret-{os.getpid()}"
+    path.write_text("answers")
+    yield path
+    path.unlink()
+
+
+def assert_walled(seen, wall):
+    """The facts student code reported from inside the wall."""
+    assert seen["solutions"] is False and seen["secret_file"] is False, seen
+    assert set(seen["root_shows"]) <= {"backprop", "grader", ".venv"}, seen["root_shows"]
+    assert not seen["write_root"] and not seen["write_tmp"] and not seen["write_usr"], seen
+    assert seen["write_cwd"] and seen["cwd"] == seen["home"] and seen["cwd"].startswith(str(wall.work)), seen
+    assert seen["network"] is False, "reached a server on 127.0.0.1 from inside the wall"
+    assert seen["secret_env"] is None, "the grader's environment leaked into the wall"
+    assert seen["cap_eff"] == "0000000000000000" and seen["no_new_privs"] == "1", seen
+    if wall.uid is not None:
+        assert seen["uid"] == wall.uid != 0
+
+
+@pytest.mark.sandbox
+def test_verdict_says_sandboxed(wall):
+    assert wall.mode.startswith("sandboxed: bubblewrap")
+    assert isolation.verdict() == wall.mode
+
+
+@pytest.mark.sandbox
+def test_a_kernel_in_the_wall_sees_nothing_of_the_course(wall, server, secret, monkeypatch):
+    monkeypatch.setenv("WALL_SECRET", "db-password")  # jupyter_client passes its environment to the stub
+    out, _ = wall_job.run_in_kernel(wall, wall_job.facts_code(ROOT, server, secret))
+    assert_walled(json.loads(out), wall)
+
+
+@pytest.mark.sandbox
+def test_a_check_child_sees_the_same_wall_and_pipes_work(wall, server, secret):
+    done = wall_job.run_python(wall, ["-c", wall_job.facts_code(ROOT, server, secret)])
+    assert done.returncode == 0, done.stderr
+    assert_walled(json.loads(done.stdout), wall)
+    echo = wall_job.run_python(wall, ["-c", "import sys; print(sys.stdin.read().upper()); sys.exit(7)"], "hello")
+    assert echo.stdout.strip() == "HELLO" and echo.returncode == 7
+
+
+@pytest.mark.sandbox
+def test_reset_ends_what_notebook_a_left_and_b_starts_clean(wall):
+    out, _ = wall_job.run_in_kernel(wall, wall_job.DETACH.format(mark="617.5") +
+                                    "import os\nopen('left.txt', 'w').write('a')\nprint(os.getcwd())")
+    folder_a = out.strip()
+    time.sleep(0.3)
+    assert wall_job.wall_sleepers(wall, "617.5") == 1, "the detached process never started"
+    wall.reset()
+    assert wall_job.wall_sleepers(wall, "617.5") == 0, "notebook A's detached process outlived reset()"
+    out, _ = wall_job.run_in_kernel(wall, f"import os\nprint(os.path.exists({folder_a!r}), os.listdir('..'))")
+    seen_a, listing = out.split(" ", 1)
+    assert seen_a == "False" and os.path.basename(folder_a) not in listing, out
+
+
+@pytest.mark.sandbox
+def test_limits_stop_a_fork_bomb_and_a_big_allocation(wall):
+    bomb = ("import os, time\nn = 0\ntry:\n    for _ in range(1000):\n        if os.fork() == 0:\n"
+            "            time.sleep(5)\n            os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)")
+    done = wall_job.run_python(wall, ["-c", bomb])
+    assert 0 < int(done.stdout) < isolation.LIMITS["nproc"] + isolation.WALL_PROCESSES, done.stdout
+    wall.reset()
+    big = wall_job.run_python(wall, ["-c", "b = bytearray(3 * 1024 ** 3)\nprint('allocated')"])
+    assert "MemoryError" in big.stderr and "allocated" not in big.stdout
+
+
+@pytest.mark.sandbox
+def test_killing_the_stub_kills_the_child_and_sigint_reaches_it(wall):
+    code = "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
+    stub = subprocess.Popen(wall.python_argv(["-c", code]), stdout=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    stub.send_signal(2)
+    assert "interrupted" in stub.communicate(timeout=20)[0] and stub.returncode == 0
+    stub = subprocess.Popen(wall.python_argv(["-c", "import subprocess\nsubprocess.run(['sleep', '618.5'])"]),
+                            start_new_session=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not wall_job.wall_sleepers(wall, "618.5"):
+        time.sleep(0.1)
+    assert wall_job.wall_sleepers(wall, "618.5") == 1
+    stub.kill()
+    stub.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and wall_job.wall_sleepers(wall, "618.5"):
+        time.sleep(0.1)
+    assert wall_job.wall_sleepers(wall, "618.5") == 0, "the child outlived its stub"
+
+
+@pytest.mark.sandbox
+def test_a_wall_made_in_a_thread_outlives_the_thread_and_close_ends_everything():
+    made = []
+    thread = threading.Thread(target=lambda: made.append(isolation.Wall()))
+    thread.start()
+    thread.join()
+    built = made[0]
+    time.sleep(0.5)
+    assert wall_job.run_python(built, ["-c", "print(6 * 7)"]).stdout.strip() == "42"
+    wall_job.run_python(built, ["-c", wall_job.DETACH.format(mark="619.5")])
+    built.close()
+    built.close()
+    assert not built.base.exists() and not wall_job.sleeping("619.5")
+
+
+@pytest.mark.sandbox
+def test_unsandboxed_as_asked_runs_the_same_zygote_and_reset_still_cleans(monkeypatch):
+    monkeypatch.setattr(isolation, "probe", lambda: isolation.Probe(False, "", "simulated: no bubblewrap"))
+    with isolation.Wall(allow_unsandboxed=True) as bare:
+        assert bare.mode.startswith("unsandboxed, as asked") and bare.uid is None
+        out, _ = wall_job.run_in_kernel(bare, "import os\nprint(os.getcwd())\n" + wall_job.DETACH.format(mark="620.5"))
+        assert out.strip().startswith(str(bare.work))
+        time.sleep(0.3)
+        assert wall_job.sleeping("620.5")
+        bare.reset()
+        assert not wall_job.sleeping("620.5")
+
+
+# ---------------------------------------------------------------- as an unprivileged user
+
+def link_tree(source, target, skip):
+    """A hard-linked copy of a folder (no bytes copied), without the folders named in skip."""
+    shutil.copytree(source, target, symlinks=True, copy_function=os.link, ignore=shutil.ignore_patterns(*skip))
+
+
+@pytest.fixture(scope="module")
+def unprivileged():
+    """(user name, folder): a throwaway system user with a home, this Python and venv hard-linked where it can
+    reach them (/root is 0700 here), and a copy of the course it owns. Removed afterwards."""
+    if os.geteuid() != 0 or not shutil.which("useradd"):
+        pytest.skip("creating a user needs root")
+    name = f"wall{os.getpid() % 100000}"
+    folder = Path(tempfile.mkdtemp(prefix="backprop-unprivileged-"))  # pytest's own temp root is 0700
+    os.chmod(folder, 0o755)
+    home = folder / "home"
+    subprocess.run(["useradd", "--system", "--create-home", "--home-dir", str(home), name], check=True)
+    try:
+        py, venv, course = folder / "py", folder / "venv", folder / "course"
+        link_tree(sys.base_prefix, py, skip=("site-packages", "test", "tests", "include", "share"))
+        link_tree(sys.prefix, venv, skip=("tests",))
+        cfg = venv / "pyvenv.cfg"  # hard links: replace, never edit in place
+        text = cfg.read_text().replace(sys.base_prefix, str(py))
+        cfg.unlink()
+        cfg.write_text(text)
+        real = Path(os.path.realpath(sys.executable))
+        link = venv / "bin" / real.name
+        link.unlink()
+        link.symlink_to(py / real.relative_to(sys.base_prefix))
+        ignore = shutil.ignore_patterns("__pycache__", "submitted", "autograded", "*.db")
+        for part in ("backprop", "grader", "solutions"):
+            shutil.copytree(ROOT / part, course / part, ignore=ignore)
+        shutil.copy(Path(__file__).parent / "wall_job.py", course / "wall_job.py")
+        subprocess.run(["chown", "-R", f"{name}:", str(course), str(home)], check=True)
+        yield name, folder
+    finally:
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.sandbox
+def test_an_unprivileged_user_grades_in_a_wall(unprivileged, server):
+    name, folder = unprivileged
+    secret = folder / "home" / "answers.txt"
+    secret.write_text("answers")
+    env = {"PATH": f"{folder / 'venv' / 'bin'}:/usr/bin:/bin", "HOME": str(folder / "home"),
+           "PYTHONPATH": str(folder / "course"), "WALL_SECRET": "db-password"}
+    done = subprocess.run(["runuser", "-u", name, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
+                           str(folder / "venv" / "bin" / "python"), str(folder / "course" / "wall_job.py"),
+                           str(server), str(secret)], capture_output=True, text=True, timeout=300,
+                          cwd=folder / "course")
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "in a user namespace" in seen["mode"], seen["mode"]
+    uid = int(subprocess.run(["id", "-u", name], capture_output=True, text=True).stdout)
+    for facts in (seen["kernel"], seen["child"]):
+        assert facts["uid"] == uid and facts["solutions"] is False and facts["secret_file"] is False, facts
+        assert not facts["write_root"] and not facts["write_tmp"] and facts["write_cwd"] and not facts["network"], facts
+        assert facts["secret_env"] is None and facts["cap_eff"] == "0000000000000000", facts
+    assert seen["detached_before_reset"] == 1 and seen["detached_after_reset"] == 0, seen
