@@ -1,31 +1,23 @@
-"""Autograde every submission in parallel, check each graded function outside the kernel, keep the lower score.
+"""`python -m grader grade`: a thin driver around nbgrader's own autograde, in parallel.
 
 `python -m grader grade [ASSIGNMENT ...] [--jobs N]` grades grader/submitted/<student>/<lesson>/:
 
-1. Preflight (this process, see repair.py): every handed-in notebook is read defensively; a damaged
+1. Refuse (isolation.Refused) when student code cannot be isolated, unless --no-sandbox was asked for.
+2. Preflight (this process, see repair.py): every handed-in notebook is read defensively; a damaged
    one is rebuilt from the released template plus the student's answer cells, an unreadable one is
-   rejected with a message. The handed-in file is never written to.
-2. In-kernel grading: N `nbgrader autograde` workers (worker.py: nbgrader's own app with a guarded
-   Execute step: notebook wall-clock limit, output cap), each on a throwaway course outside the
-   course tree (/tmp) holding copies of its own students' notebooks, all writing the course's
-   gradebook. Their kernels (a `python3` kernelspec first on JUPYTER_PATH) are forked from a warm
-   zygote (zygote.py) into the same sandbox sandbox.LAUNCHER gives a fresh Python: own working
-   folder outside the course tree, rlimits, namespaces and an own user id when root. Per-cell
-   timeout `--timeout`. The autograded notebooks are then moved into grader/autograded/ for formgrader.
-3. Out-of-kernel check (sandbox.py): the student's code cells run in a fresh sandboxed Python; the
-   hidden fixtures are built here and the answers compared here. For each test cell, the lower of
-   the in-kernel score and the check's score is written to the gradebook (auto_score) and any
-   disagreement flags the submission.
-   A notebook whose in-kernel score is lower than the check, or whose kernel failed, is graded once
-   more in the kernel (a stalled kernel must not cost an honest student points); if the kernel fails
-   again, the check alone scores it (flagged).
-4. Static scan (scan.py) of the student's code: tampering flags.
-
-Prints progress and a per-lesson summary; writes grader/reports/grade.json (every submission's
-status, scores, flags, notes) and grader/flags.json (flagged, failed and rejected submissions, read
-by `export`). A test cell lowered by the out-of-kernel check gets an error output in the autograded
-notebook naming the mistake, so formgrader and feedback show why. Scores do not depend on --jobs.
+   rejected with a message. The handed-in files are never written to: their hashes are taken before
+   and checked after, and grading works on copies.
+3. N stock `nbgrader autograde` processes, each on a throwaway course (in /tmp) holding copies of its
+   own students' notebooks and writing the course's gradebook. The grading itself is nbgrader's
+   pipeline with the course's steps (grader/pipeline.py, configured in grader/nbgrader_config.py): the
+   same steps run by `nbgrader autograde` from grader/ and by formgrader's Autograde button.
+4. The autograded notebooks move into grader/autograded/ for formgrader and feedback; what the
+   pipeline recorded in them (the check's verdicts, flags, notes) and the gradebook's scores make the
+   report: a per-lesson summary, grader/reports/grade.json and grader/flags.json (merged with the
+   reports of other lessons graded at the same time). Scores do not depend on --jobs.
 """
+import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -34,12 +26,11 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 
-from . import ROOT, lesson_names, repair, sandbox, scan, tool_env, zygote
+from . import ROOT, isolation, lesson_names, pipeline, repair, tool_env
 
 
 def db_url(course):
@@ -111,7 +102,7 @@ def ensure_assignments(course, lessons, url, scratch):
                f"--CourseDirectory.db_url={url}", *[f"--CourseDirectory.assignment_id={m}" for m in missing[:1]]]
         for lesson in missing:
             cmd[-1] = f"--CourseDirectory.assignment_id={lesson}"
-            result = subprocess.run(cmd, cwd=root, env=tool_env(), capture_output=True, text=True)
+            result = subprocess.run(cmd, cwd=root / "grader", env=tool_env(), capture_output=True, text=True)
             if result.returncode != 0:
                 raise SystemExit(f"nbgrader generate_assignment {lesson} failed:\n{result.stdout}{result.stderr}")
     for lesson in lessons:
@@ -136,30 +127,37 @@ def _groups(subs, jobs):
     return [[s for st in g for s in per_student[st]] for g in groups if g]
 
 
-def run_workers(groups, course, url, scratch, env, timeout, notebook_timeout, progress, tag="w"):
-    """One nbgrader autograde process per group on its own scratch course; returns [(root, group, log)]."""
+def worker_argv(course, root, url, timeout, notebook_timeout, check_timeout):
+    """Stock `nbgrader autograde` on the throwaway course root, with the course's config and limits."""
+    argv = [sys.executable, "-m", "nbgrader", "autograde", "--force",
+            f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}",
+            f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}",
+            "--CourseDirectory.assignment_id=*", f"--Execute.timeout={timeout}",
+            f"--GuardedExecute.notebook_timeout={notebook_timeout}",
+            f"--OutOfKernelCheck.case_timeout={check_timeout}"]
+    return argv + (["--log-level=DEBUG"] if os.environ.get("BACKPROP_GRADE_DEBUG") else [])
+
+
+def stage(root, group):
+    """Copy each submission (already repaired) and its timestamp into the throwaway course root."""
+    for sub in group:
+        folder = root / "grader" / "submitted" / sub.student / sub.lesson
+        folder.mkdir(parents=True)
+        nbformat.write(sub.nb, str(folder / f"{sub.lesson}.ipynb"))
+        stamp = sub.path.parent / "timestamp.txt"
+        if stamp.exists():
+            shutil.copy(stamp, folder / "timestamp.txt")
+
+
+def run_workers(groups, course, url, scratch, env, limits, progress):
+    """One nbgrader autograde process per group on its own throwaway course; returns [(root, group, log)]."""
     procs = []
     for k, group in enumerate(groups):
-        root = _scratch_course(scratch / f"{tag}{k}", course)
-        for sub in group:
-            folder = root / "grader" / "submitted" / sub.student / sub.lesson
-            folder.mkdir(parents=True)
-            nbformat.write(sub.nb, str(folder / f"{sub.lesson}.ipynb"))
-            stamp = sub.path.parent / "timestamp.txt"
-            if stamp.exists():
-                shutil.copy(stamp, folder / "timestamp.txt")
-        cmd = [sys.executable, "-m", "grader.worker", "autograde", "--force",
-               f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}",
-               f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}",
-               "--CourseDirectory.assignment_id=*", f"--Execute.timeout={timeout}",
-               f"--GuardedExecute.notebook_timeout={notebook_timeout}"]
-        if os.environ.get("BACKPROP_GRADE_DEBUG"):
-            cmd.append("--log-level=DEBUG")
-        procs.append((root, group, subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
-                                                    stderr=subprocess.STDOUT, text=True)))
-    logs = {}
-
-    t0 = time.monotonic()
+        root = _scratch_course(scratch / f"w{k}", course)
+        stage(root, group)
+        procs.append((root, group, subprocess.Popen(worker_argv(course, root, url, *limits), cwd=root / "grader", env=env,
+                                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
+    logs, t0 = {}, time.monotonic()
 
     def pump(root, group, proc):
         lines = []
@@ -167,7 +165,7 @@ def run_workers(groups, course, url, scratch, env, timeout, notebook_timeout, pr
             lines.append(f"{time.monotonic() - t0:7.2f} {line}")
             if "Autograding" in line and "/autograded/" in line:
                 part = line.split("/autograded/", 1)[1].split("/")
-                progress(f"kernel  {part[0]}/{part[1]}")
+                progress(f"{part[0]}/{part[1]}")
         proc.wait()
         logs[str(root)] = "".join(lines)
 
@@ -179,37 +177,36 @@ def run_workers(groups, course, url, scratch, env, timeout, notebook_timeout, pr
     return [(root, group, logs[str(root)]) for root, group, _ in procs]
 
 
-def kernel_pass(subs, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, tag):
-    """Autograde subs in the kernel with `jobs` nbgrader workers; set each one's status and in-kernel scores."""
-    results = run_workers(_groups(subs, jobs), course, url, scratch, env, timeout, notebook_timeout, progress, tag)
-    logs = course / "grader" / "reports"
-    logs.mkdir(parents=True, exist_ok=True)
-    for k, (_, _, log) in enumerate(results):
-        (logs / f"{tag}{k}.log").write_text(log)
-    for root, group, log in results:
+def gather(course, url, results):
+    """Move each autograded notebook into the course and read back its scores, flags and notes."""
+    reports = course / "grader" / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    for k, (root, group, log) in enumerate(results):
+        (reports / f"worker{k}.log").write_text(log)
         for sub in group:
             built = root / "grader" / "autograded" / sub.student / sub.lesson
-            scores = _in_kernel_scores(url, sub) if (built / f"{sub.lesson}.ipynb").exists() else None
+            scores = _gradebook_scores(url, sub) if (built / f"{sub.lesson}.ipynb").exists() else None
+            if scores is None or any(s is None for s, _ in scores.values()):
+                sub.status = "error"
+                sub.notes.append(_kernel_failure(log, sub))
+                continue
             dest = course / "grader" / "autograded" / sub.student / sub.lesson
             if dest.exists():
                 shutil.rmtree(dest)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            if scores is None or any(s is None for s, _ in scores.values()):
-                sub.status = "kernel-failed"
-                sub.in_kernel = {}
-                sub.notes.append(_kernel_failure(log, sub))
-                # formgrader needs a notebook to show: the graded copy, without outputs
-                dest.mkdir()
-                nbformat.write(sub.nb, str(dest / f"{sub.lesson}.ipynb"))
-                continue
             shutil.move(str(built), str(dest))
-            sub.notes.extend(_limits_hit(dest / f"{sub.lesson}.ipynb"))
-            sub.status = "graded"
-            sub.in_kernel = {k: s for k, (s, _) in scores.items()}
+            summary = pipeline.graded_summary(nbformat.read(dest / f"{sub.lesson}.ipynb", as_version=4))
+            sub.notes.extend(summary.get("notes", []) + _limits_hit(dest / f"{sub.lesson}.ipynb"))
+            sub.flags.extend(summary.get("flags", []))
+            sub.check = summary.get("check", {})
+            sub.in_kernel = summary.get("in_kernel", {})
+            sub.final = {k: s for k, (s, _) in scores.items()}
             sub.max = {k: m for k, (_, m) in scores.items()}
+            sub.status = "flagged" if sub.flags else "graded"
 
 
-def _in_kernel_scores(url, sub):
+def _gradebook_scores(url, sub):
+    """{grade_id: (score, max)} of one submission in the gradebook, or None when nbgrader has none."""
     from nbgrader.api import Gradebook, MissingEntry
     with Gradebook(url) as gb:
         try:
@@ -219,52 +216,12 @@ def _in_kernel_scores(url, sub):
         return {g.name: (g.score, g.max_score) for g in nb.grades}
 
 
-def write_final(url, subs):
-    """Lower the gradebook's auto scores to the final scores; returns nothing."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(url) as gb:
-        for sub in subs:
-            if sub.status not in ("graded", "flagged"):
-                continue
-            try:
-                nb = gb.find_submission_notebook(sub.lesson, sub.lesson, sub.student)
-            except MissingEntry:
-                continue
-            for g in nb.grades:
-                final = sub.final.get(g.name)
-                if final is not None and (g.auto_score is None or final < g.auto_score or g.needs_manual_grade):
-                    g.auto_score = final
-                    g.needs_manual_grade = False
-        gb.db.commit()
+NO_SANDBOX_ENV = isolation.NO_SANDBOX_ENV
+Unsafe = isolation.Refused
 
 
-NO_SANDBOX_ENV = "BACKPROP_GRADE_NO_SANDBOX"  # "1": grade without isolation, asked for by name
-
-
-class Unsafe(SystemExit):
-    """Grading refused: student code could not be isolated and nobody asked to grade without it."""
-
-
-def sandbox_verdict(allow_unsandboxed=False):
-    """('sandboxed' | 'unsandboxed, as asked', why) or raise Unsafe with what is missing and the way out."""
-    iso = sandbox.isolation()
-    if iso["ns"] and iso["user"]:
-        return "sandboxed", iso["why"]
-    if allow_unsandboxed or os.environ.get(NO_SANDBOX_ENV) == "1":
-        return "unsandboxed, as asked (--no-sandbox)", iso["why"]
-    raise Unsafe(
-        "grade: refusing to grade, because student code cannot be isolated here: " + iso["why"] + ".\n"
-        "Without isolation a submission runs as you and can read solutions/, rewrite the gradebook and "
-        "change other students' notebooks.\n"
-        "Fix: grade as root inside a container (a CI runner, a Docker or Binder-style image), where each "
-        "kernel gets private namespaces and a user id of its own. If you trust every submission, ask for "
-        f"grading without isolation by name: `python -m grader grade --no-sandbox` (or {NO_SANDBOX_ENV}=1); "
-        "the report then says so.")
-
-
-def _hashes(folder):
+def hashes(folder):
     """sha256 of every file under folder, by path: the handed-in originals before and after grading."""
-    import hashlib
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
@@ -272,9 +229,9 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
           allow_unsandboxed=False):
     """Grade every submission of the assignments (all when None); returns the list of Submissions.
 
-    Refuses (Unsafe) when student code cannot be sandboxed, unless allow_unsandboxed.
+    Refuses (isolation.Refused) when student code cannot be sandboxed, unless allow_unsandboxed.
     """
-    mode, _ = sandbox_verdict(allow_unsandboxed)
+    mode = isolation.verdict(allow_unsandboxed)
     course = Path(course).resolve()
     started = time.monotonic()
     known = lesson_names(course / "solutions")
@@ -289,17 +246,11 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         out("nothing to grade in grader/submitted")
         return []
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grade-"))
-    base = sandbox.make_base()
-    warm = None
-    originals = _hashes(course / "grader" / "submitted")
-    failure = None
-    t_kernel = t_check = 0.0
-    todo = []
+    originals = hashes(course / "grader" / "submitted")
+    failure, todo = None, []
     try:
         lessons = sorted({s.lesson for s in subs})
         templates = ensure_assignments(course, lessons, url, scratch)
-        sources = {l: nbformat.read(course / "solutions" / l / f"{l}.ipynb", as_version=4) for l in lessons}
-        hidden = {l: sandbox.hidden_cases(sources[l]) for l in lessons}
         for sub in subs:
             if sub.status == "rejected":
                 continue
@@ -310,139 +261,77 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
                 sub.status = "rejected"
                 sub.notes.append(str(exc))
         todo = [s for s in subs if s.status != "rejected"]
-        iso = sandbox.isolation()
-        cfg = sandbox.launcher_config(base, hide=[course, scratch])
         env = tool_env()
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        sandbox.prebuild_mpl_cache(cfg)
-        kernel_argv = spawn = None
-        if os.environ.get("BACKPROP_GRADE_ZYGOTE", "1") != "0":  # 0: every process a fresh Python (slower)
-            (course / "grader" / "reports").mkdir(parents=True, exist_ok=True)
-            sock = scratch / "zygote.sock"
-            warm = zygote.start(sock, cfg, course / "grader" / "reports" / "zygote.log", env)
-            kernel_argv = zygote.stub_argv(sock)
-            spawn = lambda python_args: zygote.stub_argv(sock, python_args)  # noqa: E731
-        sandbox.write_kernelspec(scratch / "jupyter", cfg, kernel_argv)
-        env["JUPYTER_PATH"] = str(scratch / "jupyter") + os.pathsep + env.get("JUPYTER_PATH", "")
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
+        if mode.startswith("unsandboxed"):
+            env[NO_SANDBOX_ENV] = "1"
         out(f"grading {len(todo)} notebooks ({len(subs) - len(todo)} rejected) of {len(lessons)} lesson(s) "
-            f"with {jobs} job(s); isolation: {iso['why']}")
-        done = [0]
-        lock = threading.Lock()
-        total = 2 * len(todo)
+            f"with {jobs} job(s); {mode}")
+        done, lock = [0], threading.Lock()
 
         def progress(text):
             with lock:
                 done[0] += 1
-                bar = "#" * min(20, 20 * done[0] // max(total, 1))
-                out(f"[{bar:<20}] {done[0]:>3}/{total} {text}")
+                bar = "#" * min(20, 20 * done[0] // max(len(todo), 1))
+                out(f"[{bar:<20}] {done[0]:>3}/{len(todo)} {text}")
 
-        t0 = time.monotonic()
-        kernel_pass(todo, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, "w")
-        t_kernel = time.monotonic() - t0
-
-        t1 = time.monotonic()
-
-        def check(sub):
-            setup = next((c.source for c in templates[sub.lesson].cells
-                          if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"), "import numpy as np")
-            res, notes = sandbox.run_check(sandbox.student_cells(sub.nb), setup, hidden[sub.lesson], cfg,
-                                           case_timeout=check_timeout, spawn=spawn)
-            sub.notes.extend(notes)
-            sub.check = sandbox.score_results(hidden[sub.lesson], res)
-            progress(f"check   {sub.student}/{sub.lesson}")
-
-        for sub in todo:  # here, not in the threads: ast.parse is not thread-safe in CPython 3.11
-            sub.flags.extend(scan.scan_notebook(sandbox.student_cells(sub.nb, strip=False)))
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(check, todo))
-        # An in-kernel run that scored lower than the check, or a kernel that failed, is run once more:
-        # a stalled or crashed kernel must not cost an honest student points.
-        again = [s for s in todo if s.status == "kernel-failed" or
-                 any(s.check.get(k, (0,))[0] > v for k, v in s.in_kernel.items())]
-        if again:
-            out(f"grading {len(again)} notebook(s) again in the kernel (first run disagreed with the check)")
-            for sub in again:
-                sub.notes.append("graded twice in the kernel (the first run disagreed with the check)")
-                sub.status = "pending"
-            total += len(again)
-            t2 = time.monotonic()
-            kernel_pass(again, jobs, course, url, scratch, env, timeout, notebook_timeout, progress, "again")
-            t_kernel += time.monotonic() - t2
-        for sub in todo:
-            if sub.status == "kernel-failed":
-                # No in-kernel score exists: the out-of-kernel check alone decides.
-                sub.in_kernel = {}
-                sub.max = {k: m for k, (_, m, _) in sub.check.items()}
-                sub.final = {k: c for k, (c, _, _) in sub.check.items()}
-                sub.flags.append("scored by the out-of-kernel check only (no in-kernel result)")
-                sub.status = "flagged"
-                continue
-            lowered = {}
-            for grade_id, score in sub.in_kernel.items():
-                final = score
-                if grade_id in sub.check:
-                    chk, _, reason = sub.check[grade_id]
-                    if chk < score:
-                        final = chk
-                        lowered[grade_id] = reason
-                        sub.flags.append(f"{grade_id}: passed in the kernel but failed outside it ({reason})")
-                sub.final[grade_id] = final
-            if lowered:
-                annotate(course / "grader" / "autograded" / sub.student / sub.lesson / f"{sub.lesson}.ipynb", lowered)
-            if sub.flags:
-                sub.status = "flagged"
-        write_final(url, todo)
-        t_check = time.monotonic() - t1
+        results = run_workers(_groups(todo, jobs), course, url, scratch, env,
+                              (timeout, notebook_timeout, check_timeout), progress)
+        gather(course, url, results)
     except Exception as exc:  # the report of what was graded is still written below
         failure = f"{type(exc).__name__}: {exc}"
         out(f"grading stopped: {failure}")
     finally:
-        if warm is not None:
-            warm.kill()
-            warm.wait()
-        left = sandbox.reap(base)
-        if left:
-            out(f"killed {left} process(es) student code left behind")
         shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(base, ignore_errors=True)
-    after = _hashes(course / "grader" / "submitted")
+    after = hashes(course / "grader" / "submitted")
     changed = sorted(p for p, h in originals.items() if after.get(p) != h)
     if changed:
         out(f"ALERT: {len(changed)} handed-in file(s) changed while grading: {', '.join(changed[:5])}")
     report(subs, out)
     elapsed = time.monotonic() - started
-    out(f"done in {elapsed:.1f} s (kernels {t_kernel:.1f} s, out-of-kernel checks and scan {t_check:.1f} s), "
-        f"{elapsed / max(len(todo), 1):.2f} s per notebook")
-    flagged = [{"student": s.student, "lesson": s.lesson, "status": s.status, "reason": "; ".join(s.flags + s.notes)}
-               for s in subs if s.status not in ("graded",)]
-    (course / "grader" / "flags.json").write_text(json.dumps(flagged, indent=1))
-    reports = course / "grader" / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "grade.json").write_text(json.dumps(
-        {"sandbox": mode, "isolation": sandbox.isolation(), "seconds": round(elapsed, 2), "jobs": jobs,
-         "error": failure, "originals_changed": changed,
-         "submissions": [s.row() for s in subs]}, indent=1, default=str))
-    if mode != "sandboxed":
+    out(f"done in {elapsed:.1f} s, {elapsed / max(len(todo), 1):.2f} s per notebook")
+    reports = write_reports(course, subs, {"sandbox": mode, "seconds": round(elapsed, 2), "jobs": jobs,
+                                           "error": failure, "originals_changed": changed})
+    if not mode.startswith("sandboxed"):
         out(f"NOTE: graded WITHOUT a sandbox ({mode}); grader/reports/grade.json records it")
     if failure:
         raise SystemExit(f"grade: {failure} (the report of every notebook graded so far is in {reports / 'grade.json'})")
     return subs
 
 
-def annotate(path, lowered):
-    """Add the out-of-kernel verdict as an error output to each lowered test cell of an autograded notebook."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        reason = lowered.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
-        if reason:
-            cell.outputs.append(nbformat.v4.new_output(
-                "error", ename="AssertionError", evalue=f"{reason} (checked outside your notebook's kernel)",
-                traceback=[f"AssertionError: {reason} (checked outside your notebook's kernel)"]))
-    mode = path.stat().st_mode
-    path.chmod(0o644)
-    nbformat.write(nb, str(path))
-    path.chmod(mode)
+def write_reports(course, subs, run):
+    """Merge this run's rows into grader/reports/grade.json and grader/flags.json, under a lock.
+
+    Two graders grading different lessons at the same time each keep the other's rows.
+    """
+    reports = course / "grader" / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    mine = {(s.student, s.lesson) for s in subs}
+    with open(reports / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = _read_json(reports / "grade.json", {}).get("submissions", [])
+        rows = [r for r in old if (r.get("student"), r.get("lesson")) not in mine] + [s.row() for s in subs]
+        rows.sort(key=lambda r: (r.get("student") or "", r.get("lesson") or ""))
+        _write_json(reports / "grade.json", dict(run, submissions=rows))
+        flags = [r for r in _read_json(course / "grader" / "flags.json", []) if (r.get("student"), r.get("lesson")) not in mine]
+        flags += [{"student": s.student, "lesson": s.lesson, "status": s.status, "reason": "; ".join(s.flags + s.notes)}
+                  for s in subs if s.status != "graded"]
+        _write_json(course / "grader" / "flags.json", flags)
+    return reports
+
+
+def _read_json(path, empty):
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return empty
+
+
+def _write_json(path, data):
+    """Write JSON atomically (a reader never sees half a file)."""
+    tmp = Path(f"{path}.tmp{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, default=str))
+    os.replace(tmp, path)
 
 
 def _section(log, sub):

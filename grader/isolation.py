@@ -153,7 +153,14 @@ def shown_in(folder, ops):
 
 # ---------------------------------------------------------------- can a wall be built here?
 
+BWRAP_ENV = "BACKPROP_BWRAP"  # the bubblewrap to use instead of the one on PATH (a missing path: none at all)
+
+
 def _bwrap():
+    """The bwrap executable, or None."""
+    named = os.environ.get(BWRAP_ENV)
+    if named is not None:
+        return named if os.access(named, os.X_OK) else None
     return shutil.which("bwrap")
 
 

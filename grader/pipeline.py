@@ -86,9 +86,7 @@ class GuardedExecute(Execute):
 
     def create_kernel_manager(self):
         """A kernel manager whose kernels start inside the grading wall."""
-        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
-        self.km = self.kernel_manager_class(kernel_name=name, config=self.config,
-                                            **self._wall.kernel_manager_kwargs())
+        self.km = self.kernel_manager_class(config=self.config, **self._wall.kernel_manager_kwargs())
         return self.km
 
     def preprocess_cell(self, cell, resources, index):
@@ -168,7 +166,7 @@ class OutOfKernelCheck(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         tests, setup = hidden_tests(source_notebook(self, resources))
-        results, notes = sandbox.run_check(sandbox.student_cells(nb), setup, tests, None,
+        results, notes = sandbox.run_check(sandbox.student_cells(nb), setup, tests,
                                            case_timeout=self.case_timeout, spawn=wall(self).python_argv)
         checked = sandbox.score_results(tests, results)
         kernel, flags = {}, []

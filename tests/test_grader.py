@@ -218,8 +218,8 @@ def graded(tmp_path_factory):
     course.submit("deleted", FF, _deleted_tests())
     course.submit("locked", FF, _edited_locked_cells())
     course.submit("honest-a", ERR, finished(ERR))
-    from grader import sandbox
-    if sandbox.isolation()["ns"]:  # never let a vandal loose without the sandbox; only the temp course is targeted
+    from grader import isolation
+    if isolation.probe().ok:  # never let a vandal loose without the sandbox; only the temp course is targeted
         course.submit("peeker", FF, finished(FF, {"sigmoid": PEEK.format(roots=[str(course.root), str(ROOT)])}))
         course.submit("vandal", FF, finished(FF, {"sigmoid": VANDAL.format(roots=[str(course.root)])}))
     relabelled = json.loads(nbformat.writes(finished(ERR)))
@@ -272,9 +272,9 @@ def test_attack_scores_zero_on_what_it_attacks(graded, student):
 
 def test_student_code_cannot_read_solutions_or_write_the_course(graded):
     """With the sandbox's namespaces, solutions/ is invisible and the gradebook and other students untouched."""
-    from grader import sandbox
-    if not sandbox.isolation()["ns"]:
-        pytest.skip("no mount namespaces here: " + sandbox.isolation()["why"])
+    from grader import isolation
+    if not isolation.probe().ok:
+        pytest.skip("no grading wall here: " + isolation.probe().why_not)
     course, code, out, scores, hashes = graded
     assert scores[("peeker", FF)]["test_sigmoid"] == 0.0, out
     assert scores[("vandal", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
@@ -301,15 +301,13 @@ def test_output_flood_is_cut(graded):
 
 def test_spawned_processes_are_bounded_and_reaped(graded):
     """The spawner gets at most the process limit, and none of its children outlive grading."""
-    from grader import sandbox
+    from grader import isolation
     course, code, out, scores, _ = graded
     left = processes_running(SLEEP)
     assert not left, f"spawned processes still running: {left}"
-    if not sandbox.isolation()["own_uid"]:
-        pytest.skip("no user id of its own per sandbox here: the process limit cannot apply")
     spawned = course.graded_outputs("spawner", FF, "sigmoid")
     count = int(spawned.split("spawned", 1)[1].split()[0])
-    assert 0 < count < sandbox.LIMITS["nproc"], spawned
+    assert 0 < count <= isolation.LIMITS["nproc"], spawned
 
 
 def test_edited_locked_cells_are_restored(graded):
@@ -361,11 +359,7 @@ def test_jobs_1_gives_identical_scores(graded):
 
 
 def test_notebook_time_limit(tmp_path):
-    """Cells that each stay under the cell limit still cannot keep a notebook past its wall-clock limit.
-
-    Graded without the zygote (BACKPROP_GRADE_ZYGOTE=0): every kernel a fresh Python through the
-    launcher, the fallback path, so that path is graded end to end too.
-    """
+    """Cells that each stay under the cell limit still cannot keep a notebook past its wall-clock limit."""
     course = TempCourse(tmp_path)
     course.submit("honest", FF, finished(FF))
     nap = "import time\ntime.sleep(6)\n"  # two answer cells: 12 s, past the 10 s limit; honest takes ~2 s
@@ -373,7 +367,7 @@ def test_notebook_time_limit(tmp_path):
     answers = {gid: c.source for gid, c in answer_cells(solved).items()}
     course.submit("sleeper", FF, finished(FF, {gid: nap + code for gid, code in answers.items()}))
     code, out = grader("grade", "--course", str(course.root), "--jobs", "2", "--timeout", "7",
-                       "--notebook-timeout", "10", env={"BACKPROP_GRADE_ZYGOTE": "0"})
+                       "--notebook-timeout", "10")
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out
@@ -381,32 +375,56 @@ def test_notebook_time_limit(tmp_path):
 
 # ------------------------------------------------------------------ never silently unsafe
 
-NO_ISOLATION = {"user": None, "uid": None, "gid": None, "own_uid": False, "ns": False,
-                "why": "not root: student code runs as the instructor's own user, with rlimits only"}
+NO_BWRAP = {"BACKPROP_BWRAP": "/nonexistent/bwrap"}  # as on a machine without bubblewrap, in every process
 
 
-def test_grade_refuses_when_student_code_cannot_be_isolated(monkeypatch, tmp_path):
-    """No sandbox, not asked for by name: one clear refusal that says why and the way out; nothing touched."""
-    from grader import grade, sandbox
-    monkeypatch.setattr(sandbox, "isolation", lambda: NO_ISOLATION)
-    monkeypatch.delenv(grade.NO_SANDBOX_ENV, raising=False)
-    with pytest.raises(grade.Unsafe) as refused:
-        grade.grade(tmp_path)
-    message = str(refused.value)
-    assert "refusing to grade" in message and "not root" in message and "--no-sandbox" in message
-    assert not any(tmp_path.iterdir()), "a refused run must not write anything"
+def _refusal_is_clear(message):
+    return ("refused" in message and "bubblewrap (bwrap) is not installed" in message
+            and "apt-get install bubblewrap" in message and "--no-sandbox" in message
+            and "BACKPROP_GRADE_NO_SANDBOX=1" in message and "c.GradingWall.allow_unsandboxed" in message)
 
 
-def test_no_sandbox_grades_and_says_so(monkeypatch, tmp_path):
-    """--no-sandbox (allow_unsandboxed) grades for real, and the report records that it was unsandboxed."""
-    from grader import grade, sandbox
-    monkeypatch.setattr(sandbox, "isolation", lambda: NO_ISOLATION)
+@pytest.fixture
+def one_submission(tmp_path):
     course = TempCourse(tmp_path / "course")
     course.submit("honest", ERR, finished(ERR))
-    lines = []
-    subs = grade.grade(course.root, [ERR], jobs=1, allow_unsandboxed=True, out=lines.append)
-    assert [s.status for s in subs] == ["graded"], lines
+    return course
+
+
+def test_grade_refuses_when_student_code_cannot_be_isolated(one_submission):
+    """No sandbox, not asked for by name: one clear refusal, exit code 1, nothing graded or written."""
+    course = one_submission
+    before = sorted(p.relative_to(course.root) for p in course.root.rglob("*"))
+    code, out = grader("grade", "--course", str(course.root), env=NO_BWRAP)
+    assert code == 1 and _refusal_is_clear(out), out
+    assert "Traceback" not in out, out
+    assert sorted(p.relative_to(course.root) for p in course.root.rglob("*")) == before
+
+
+def test_nbgrader_autograde_refuses_too(one_submission):
+    """Plain `nbgrader autograde` from grader/ refuses before nbgrader writes a grade."""
+    course = one_submission
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ERR], cwd=course.root / "grader",
+                            capture_output=True, text=True, env=dict(os.environ, **NO_BWRAP))
+    assert result.returncode != 0 and _refusal_is_clear(result.stdout + result.stderr), result.stderr
+    assert not (course.root / "grader" / "autograded" / "honest" / ERR / f"{ERR}.ipynb").exists()
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(f"sqlite:///{course.root / 'grader' / 'gradebook.db'}") as gb:
+        with pytest.raises(MissingEntry):
+            gb.find_submission(ERR, "honest")
+
+
+def test_no_sandbox_grades_and_says_so(one_submission):
+    """--no-sandbox grades for real without bubblewrap, and the report and the notebook record it."""
+    course = one_submission
+    code, out = grader("grade", "--course", str(course.root), "--no-sandbox", env=NO_BWRAP)
+    assert code == 0 and "WITHOUT a sandbox" in out, out
     report = json.loads((course.root / "grader" / "reports" / "grade.json").read_text())
     assert report["sandbox"].startswith("unsandboxed") and report["originals_changed"] == []
-    assert any("WITHOUT a sandbox" in line for line in lines)
     assert all(score == 1.0 for score in _scores(course, "honest", ERR).values())
+    graded = read_autograded(course, "honest", ERR)
+    assert graded.metadata["backprop_grading"]["sandbox"].startswith("unsandboxed, as asked"), graded.metadata
+
+
+def read_autograded(course, student, lesson):
+    return nbformat.read(course.root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb", as_version=4)
