@@ -59,34 +59,36 @@ class CourseFileNames(FileNameCollectorPlugin):
         todo = collect.plan(entries, lesson_names(Path(app.coursedir.root) / app.coursedir.source_directory))
         problems, decisions = list(todo.problems), {}
         for (student, lesson), (origin, data, note) in todo.chosen.items():
-            reason, note = self._check(student, lesson, data, note)
-            if reason:
-                problems.append((origin, reason))
-                continue
-            self.log.info("collected %s -> %s/%s%s", origin, student, lesson, f" ({note})" if note else "")
-            decisions[origin] = {"student_id": student, "file_id": f"{lesson}.ipynb"}
+            state, text = self._check(student, lesson, data)
+            if state == "problem":
+                problems.append((origin, text))
+            elif state == "same":
+                self.log.info("unchanged %s -> %s/%s: %s", origin, student, lesson, collect.ALREADY)
+            else:
+                note = "; ".join(n for n in (note, text) if n)
+                self.log.info("collected %s -> %s/%s%s", origin, student, lesson, f" ({note})" if note else "")
+                decisions[origin] = {"student_id": student, "file_id": f"{lesson}.ipynb"}
         for origin, reason in problems:
             self.log.error("NOT collected %s: %s", origin, reason)
         self.log.info("%d notebooks to collect, %d files need attention", len(decisions), len(problems))
         return decisions
 
-    def _check(self, student, lesson, data, note):
-        """(problem or '', note) for one chosen notebook: the right lesson, and no conflict in submitted/."""
+    def _check(self, student, lesson, data):
+        """(state, text) for one chosen notebook: ('problem', reason), ('same', ''), ('new', '') or ('replace', note)."""
         app = self.parent
         assignment = app.coursedir.assignment_id
         if lesson != assignment:
-            return f"a notebook of {lesson}, not of {assignment}: collect it with `nbgrader zip_collect {lesson}`", note
+            return "problem", f"a notebook of {lesson}, not of {assignment}: collect it with `nbgrader zip_collect {lesson}`"
         folder = Path(app.coursedir.format_path(app.coursedir.submitted_directory, student, assignment))
         target = folder / f"{lesson}.ipynb"
         state = collect.against(target.read_bytes() if target.exists() else None, data, self.replace and app.force)
-        if state == "same":
-            return collect.ALREADY, note
         if state == "conflict":
-            return collect.conflict_reason(target, "add --CourseFileNames.replace=True --force to overwrite it"), note
+            return "problem", collect.conflict_reason(target.relative_to(app.coursedir.root),
+                                                      "add --CourseFileNames.replace=True --force to overwrite it")
         if state == "replace":
             self.log.warning("%s/%s: %s", student, lesson, collect.REPLACED)
-            return "", (note + "; " if note else "") + collect.REPLACED
-        return "", note
+            return state, collect.REPLACED
+        return state, ""
 
     def _rule_path(self, path):
         """The path the naming rules see: inside the extracted folder, minus the folder an archive made."""

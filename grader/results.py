@@ -76,7 +76,7 @@ def failures(nb):
 def error_message(outputs):
     """'Name: value' of the first error among a cell's outputs ('' if none): never the traceback."""
     errors = [o for o in outputs if o.get("output_type") == "error"]
-    return f"{errors[0].ename}: {errors[0].evalue}".strip() if errors else ""
+    return f"{errors[0]['ename']}: {errors[0]['evalue']}".strip() if errors else ""
 
 
 def name_mistake(function, message):
