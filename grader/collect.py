@@ -23,6 +23,9 @@ unmatched/ambiguous; two different files for the same student and lesson are bot
 duplicates and neither is collected; a submission already in grader/submitted with other content
 is left alone (listed as a conflict) unless ``--replace`` is given, and then reported as replaced.
 Identical copies are collected once. ``.ipynb_checkpoints``, ``__MACOSX`` and hidden files are skipped.
+
+The same rules (``plan``, ``match``, ``against``) serve ``nbgrader zip_collect`` through the course's
+collector plugin (grader/plugins.py).
 """
 import hashlib
 import re
