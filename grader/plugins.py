@@ -74,11 +74,12 @@ class CourseFileNames(FileNameCollectorPlugin):
         return decisions
 
     def _check(self, student, lesson, data):
-        """(state, text) for one chosen notebook: ('problem', reason), ('same', ''), ('new', '') or ('replace', note)."""
+        """(state, text) for one chosen notebook: ('problem', reason), ('same'|'new', '') or ('replace', note)."""
         app = self.parent
         assignment = app.coursedir.assignment_id
         if lesson != assignment:
-            return "problem", f"a notebook of {lesson}, not of {assignment}: collect it with `nbgrader zip_collect {lesson}`"
+            return "problem", (f"a notebook of {lesson}, not of {assignment}: "
+                               f"collect it with `nbgrader zip_collect {lesson}`")
         folder = Path(app.coursedir.format_path(app.coursedir.submitted_directory, student, assignment))
         target = folder / f"{lesson}.ipynb"
         state = collect.against(target.read_bytes() if target.exists() else None, data, self.replace and app.force)

@@ -39,7 +39,8 @@ def grader(*args):
 def test_feedback_names_the_mistake_and_hides_tests_and_answers(course):
     """`grader feedback` runs nbgrader's generate_feedback: score, message and named mistake; no hidden test."""
     grader("feedback", "--course", course.root)
-    pages = {p.parts[-3]: p.read_text() for p in (course.root / "grader" / "feedback").glob(f"*/{LESSON}/{LESSON}.html")}
+    folder = course.root / "grader" / "feedback"
+    pages = {p.parts[-3]: p.read_text() for p in folder.glob(f"*/{LESSON}/{LESSON}.html")}
     assert set(pages) == {"p0-ada", "p0-bob", "p1-cy"}
     bob = pages["p0-bob"]
     assert "mean of the squared errors" in bob and "Score: 1.0 / 2.0" in bob

@@ -80,7 +80,8 @@ def test_plan_keeps_one_of_identical_copies_and_neither_of_a_differing_pair():
 
 
 @pytest.mark.parametrize("existing, replace, state", [
-    (None, False, "new"), (b"A", False, "same"), (b"A", True, "same"), (b"B", False, "conflict"), (b"B", True, "replace")])
+    (None, False, "new"), (b"A", False, "same"), (b"A", True, "same"),
+    (b"B", False, "conflict"), (b"B", True, "replace")])
 def test_against_what_submitted_already_holds(existing, replace, state):
     assert collect.against(existing, b"A", replace) == state
 
@@ -185,7 +186,8 @@ def test_zip_collect_reads_lms_names_and_reports_duplicates_and_conflicts(course
     assert sorted(p.parent.parent.name for p in submitted.glob(f"*/{ERR}/{ERR}.ipynb")) == [
         "p0-ada", "p0-cy", "p0-dee", "p0-late", "p1-bob"], log
     for name, reason in [(f"lms_export/p1-ed_{ERR}.ipynb", "duplicate"), (f"lms_export/p1-ed/{ERR}.ipynb", "duplicate"),
-                         (f"lms_export/p0-dee_{ERR}.ipynb", "conflict"), (f"lms_export/jdoe_{FF}.ipynb", f"a notebook of {FF}, not of {ERR}")]:
+                         (f"lms_export/p0-dee_{ERR}.ipynb", "conflict"),
+                         (f"lms_export/jdoe_{FF}.ipynb", f"a notebook of {FF}, not of {ERR}")]:
         assert any(f"NOT collected {name}: {reason}" in line for line in log.splitlines()), (name, log)
     dee = submitted / "p0-dee" / ERR / f"{ERR}.ipynb"
     assert _holds(dee, finished(ERR)), "a conflicting file overwrote a submission"
