@@ -173,6 +173,7 @@ def course(tmp_path_factory):
         z.writestr(f"p1-ed/{ERR}.ipynb", _nb_bytes(read("lessons", ERR)))            # different content
         z.writestr(f"p0-dee_{ERR}.ipynb", _nb_bytes(read("lessons", ERR)))           # conflicts with p0-dee's
         z.writestr(f"jdoe_{FF}.ipynb", _nb_bytes(read("lessons", FF)))              # another lesson
+        z.writestr(f"{ERR}.ipynb", _nb_bytes(read("lessons", ERR)))                  # no student (not "lms_export")
     (archive / f"p1-bob_LATE_123_456_{ERR}-1.ipynb").write_bytes(_nb_bytes(finished(ERR, {"cost": MEAN_COST})))
     log = course.nbgrader("zip_collect", ERR).stderr
     course.autograde()
@@ -186,7 +187,7 @@ def test_zip_collect_reads_lms_names_and_reports_duplicates_and_conflicts(course
     assert sorted(p.parent.parent.name for p in submitted.glob(f"*/{ERR}/{ERR}.ipynb")) == [
         "p0-ada", "p0-cy", "p0-dee", "p0-late", "p1-bob"], log
     for name, reason in [(f"lms_export/p1-ed_{ERR}.ipynb", "duplicate"), (f"lms_export/p1-ed/{ERR}.ipynb", "duplicate"),
-                         (f"lms_export/p0-dee_{ERR}.ipynb", "conflict"),
+                         (f"lms_export/p0-dee_{ERR}.ipynb", "conflict"), (f"lms_export/{ERR}.ipynb", "no student"),
                          (f"lms_export/jdoe_{FF}.ipynb", f"a notebook of {FF}, not of {ERR}")]:
         assert any(f"NOT collected {name}: {reason}" in line for line in log.splitlines()), (name, log)
     dee = submitted / "p0-dee" / ERR / f"{ERR}.ipynb"
