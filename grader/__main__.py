@@ -23,7 +23,7 @@ def main(argv=None):
                            help="seconds per call in the out-of-kernel check (default 5)")
     grade_cmd.add_argument("--no-sandbox", action="store_true",
                            help="grade even where student code cannot be isolated (recorded in the report)")
-    feedback_cmd = commands.add_parser("feedback", help="one HTML page per student and lesson in grader/feedback")
+    feedback_cmd = commands.add_parser("feedback", help="nbgrader generate_feedback: a page per student and lesson")
     export_cmd = commands.add_parser("export", help="grades CSV and class report in grader/exports")
     edition_cmd = commands.add_parser("student-edition", help="copy the course without solutions or grading")
     edition_cmd.add_argument("dest", help="a new folder for the student edition")
@@ -49,7 +49,11 @@ def main(argv=None):
         return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
     elif args.command == "feedback":
         from . import feedback
-        pages = feedback.write_all(args.course)
+        try:
+            pages = feedback.write_all(args.course)
+        except RuntimeError as exc:
+            print(f"feedback: {exc}", file=sys.stderr)
+            return 2
         print(f"wrote {len(pages)} feedback pages under {Path(args.course) / 'grader' / 'feedback'}")
     elif args.command == "export":
         from . import export

@@ -23,6 +23,9 @@ unmatched/ambiguous; two different files for the same student and lesson are bot
 duplicates and neither is collected; a submission already in grader/submitted with other content
 is left alone (listed as a conflict) unless ``--replace`` is given, and then reported as replaced.
 Identical copies are collected once. ``.ipynb_checkpoints``, ``__MACOSX`` and hidden files are skipped.
+
+The same rules (``plan``, ``match``, ``against``) serve ``nbgrader zip_collect`` through the course's
+collector plugin (grader/plugins.py).
 """
 import hashlib
 import re
@@ -98,7 +101,7 @@ def _find_lesson(stem, lesson):
 
 
 def _sources(source):
-    """(relative posix path, bytes) of every notebook under a folder or in a zip."""
+    """(relative posix path, read) of every file under a folder or in a zip; read() gives its bytes."""
     source = Path(source)
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as z:
@@ -113,50 +116,89 @@ def _sources(source):
             yield path.relative_to(source).as_posix(), path.read_bytes
 
 
-def collect(source, course=ROOT, replace=False):
-    """Copy every attributable notebook in source into course/grader/submitted; return a Report."""
-    course = Path(course)
-    lessons = lesson_names(course / "solutions")
-    report = Report()
-    claims = {}  # (student, lesson) -> list of (origin, data)
-    for rel, read in _sources(source):
+@dataclass
+class Plan:
+    """What to collect: one file per (student, lesson), and every file that needs attention."""
+    chosen: dict = field(default_factory=dict)     # (student, lesson) -> (origin, data, note)
+    problems: list = field(default_factory=list)   # (origin, reason)
+
+
+def plan(entries, lessons):
+    """Apply the file-name rules to (origin, relative path, read) triples; return a Plan (nothing written).
+
+    Skipped silently: checkpoints, __MACOSX, hidden files. Listed with a reason: non-notebooks, names
+    the rules cannot attribute, and duplicates (different files for one student and lesson: neither
+    is chosen). Identical copies are chosen once.
+    """
+    result, claims = Plan(), {}
+    for origin, rel, read in entries:
         parts = PurePosixPath(rel).parts
         if any(p in SKIP_PARTS or p.startswith(".") for p in parts):
             continue
-        origin = f"{source}:{rel}" if Path(source).is_file() else rel
         if not rel.lower().endswith(".ipynb"):
-            report.problems.append((origin, "not a notebook (.ipynb)"))
+            result.problems.append((origin, "not a notebook (.ipynb)"))
             continue
         try:
             key = match(rel, lessons)
         except ValueError as exc:
-            report.problems.append((origin, str(exc)))
+            result.problems.append((origin, str(exc)))
             continue
         claims.setdefault(key, []).append((origin, read()))
     for (student, lesson), files in sorted(claims.items()):
-        digests = {hashlib.sha256(data).hexdigest() for _, data in files}
-        if len(digests) > 1:
+        if len({hashlib.sha256(data).hexdigest() for _, data in files}) > 1:
             others = ", ".join(o for o, _ in files)
-            for origin, _ in files:
-                report.problems.append((origin, f"duplicate: {len(files)} different files for {student}/{lesson} "
-                                                f"({others}); keep one and collect again"))
+            result.problems.extend((origin, f"duplicate: {len(files)} different files for {student}/{lesson} "
+                                            f"({others}); keep one and collect again") for origin, _ in files)
             continue
         origin, data = files[0]
-        note = f"{len(files)} identical copies" if len(files) > 1 else ""
-        target = course / "grader" / "submitted" / student / lesson / f"{lesson}.ipynb"
-        if target.exists():
-            if target.read_bytes() == data:
-                report.collected.append((student, lesson, origin, "already collected, unchanged"))
-                continue
-            if not replace:
-                report.problems.append((origin, f"conflict: {target.relative_to(course)} already holds a different "
-                                                "notebook (use --replace to overwrite it)"))
-                continue
-            note = (note + "; " if note else "") + "REPLACED the earlier submission"
+        result.chosen[(student, lesson)] = (origin, data, f"{len(files)} identical copies" if len(files) > 1 else "")
+    return result
+
+
+def against(existing, data, replace):
+    """How a chosen notebook meets what submitted/ already holds (bytes or None): new, same, conflict, replace."""
+    if existing is None:
+        return "new"
+    if existing == data:
+        return "same"
+    return "replace" if replace else "conflict"
+
+
+ALREADY = "already collected, unchanged"
+REPLACED = "REPLACED the earlier submission"
+
+
+def conflict_reason(target, how="use --replace to overwrite it"):
+    """The problem text for a different notebook already at target (a path shown to the instructor)."""
+    return f"conflict: {target} already holds a different notebook ({how})"
+
+
+def submitted_path(course, student, lesson):
+    """Where nbgrader expects a submission: course/grader/submitted/<student>/<lesson>/<lesson>.ipynb."""
+    return Path(course) / "grader" / "submitted" / student / lesson / f"{lesson}.ipynb"
+
+
+def collect(source, course=ROOT, replace=False):
+    """Copy every attributable notebook in source into course/grader/submitted; return a Report."""
+    course = Path(course)
+    is_zip = Path(source).is_file()
+    entries = ((f"{source}:{rel}" if is_zip else rel, rel, read) for rel, read in _sources(source))
+    todo = plan(entries, lesson_names(course / "solutions"))
+    report = Report(problems=list(todo.problems))
+    for (student, lesson), (origin, data, note) in todo.chosen.items():
+        target = submitted_path(course, student, lesson)
+        state = against(target.read_bytes() if target.exists() else None, data, replace)
+        if state == "same":
+            report.collected.append((student, lesson, origin, ALREADY))
+            continue
+        if state == "conflict":
+            report.problems.append((origin, conflict_reason(target.relative_to(course))))
+            continue
+        if state == "replace":
+            note = (note + "; " if note else "") + REPLACED
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".ipynb.part")
         tmp.write_bytes(data)
         tmp.replace(target)
         report.collected.append((student, lesson, origin, note))
     return report
-

@@ -1,4 +1,9 @@
-"""Grades CSV (a row per student, a column per lesson, a total) and a class report (HTML with plots)."""
+"""Grades CSV (a row per student, a column per lesson, a total) and a class report (HTML with plots).
+
+The CSV is written by the course's nbgrader export plugin (grader/plugins.py, `GradesCsv`), so
+`nbgrader export` run from grader/ and `python -m grader export` give the same file. Scores are the
+gradebook's, minus nbgrader's late-submission penalty.
+"""
 import base64
 import csv
 import html
@@ -12,17 +17,45 @@ from . import ROOT, results
 
 def write(root=ROOT, dest=None, url=None):
     """Write grades.csv and report.html into dest (default grader/exports); return both paths."""
-    dest = Path(dest or Path(root) / "grader" / "exports")
+    from nbgrader.api import Gradebook
+
+    from .plugins import GradesCsv
+    dest = Path(dest or exports_dir(root))
     dest.mkdir(parents=True, exist_ok=True)
-    records = results.load(root, url)
     csv_path, report_path = dest / "grades.csv", dest / "report.html"
-    write_csv(records, csv_path)
+    with Gradebook(url or results.db_url(root)) as gb:
+        GradesCsv(to=str(csv_path)).export(gb)
+    records = results.load(root, url)
     report_path.write_text(report(records, flags(root)))
     return csv_path, report_path
 
 
+def exports_dir(root=ROOT):
+    """Where grades.csv and report.html go: <course>/grader/exports."""
+    return Path(root) / "grader" / "exports"
+
+
+def gradebook_scores(gradebook, students=(), assignments=()):
+    """(lessons, {student: {lesson: score}}) of every submission in an open nbgrader Gradebook.
+
+    score = the submission's points minus its late-submission penalty (never below 0), as nbgrader's
+    own CSV computes it. Lessons and students without a submission are left out; students and
+    assignments, when given, narrow the export to those ids.
+    """
+    lessons, scores = [], defaultdict(dict)
+    for assignment in gradebook.assignments:
+        if assignments and assignment.name not in assignments:
+            continue
+        submissions = [s for s in assignment.submissions if not students or s.student.id in students]
+        if submissions:
+            lessons.append(assignment.name)
+        for sub in submissions:
+            scores[sub.student.id][assignment.name] = max(0.0, sub.score - (sub.late_submission_penalty or 0.0))
+    return sorted(lessons), scores
+
+
 def table(records):
-    """(lessons, {student: {lesson: score}}) from the per-function records."""
+    """(lessons, {student: {lesson: score}}) from the per-function records (for the class report)."""
     lessons = sorted({r.lesson for r in records})
     scores = defaultdict(lambda: defaultdict(float))
     for r in records:
@@ -30,9 +63,9 @@ def table(records):
     return lessons, scores
 
 
-def write_csv(records, path):
-    """One row per student: student, one column per lesson, total."""
-    lessons, scores = table(records)
+def write_csv(lessons, scores, path):
+    """One row per student: student, one column per lesson (0 where not handed in), total."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(["student", *lessons, "total"])

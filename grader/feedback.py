@@ -1,55 +1,56 @@
-"""One HTML feedback page per student and lesson: each graded function, its points, the mistake named.
+"""Feedback pages through nbgrader's own `generate_feedback`, with the course's preprocessors.
 
-Pages show the student's own result messages only: no hidden test code, no expected values.
+`python -m grader feedback` runs `nbgrader generate_feedback` from the course's grader/ folder, so it
+writes what formgrader's "Generate Feedback" writes: grader/feedback/<student>/<lesson>/<lesson>.html,
+with nbgrader's score header (late penalty included). grader/nbgrader_config.py sets the steps:
+nbgrader's GetGrades, ClearHiddenTests (hidden test code removed) and the course's
+`plugins.FeedbackMessages`, which cuts every graded cell's error down to its message (a traceback
+would quote hidden test lines) and adds the mistake it names (`results.name_mistake`).
 """
 import html
-from collections import defaultdict
+import subprocess
+import sys
 from pathlib import Path
 
-from . import ROOT, results
+from . import ROOT, results, tool_env
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;color:#222}}
-td,th{{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}
-.ok{{color:#1a7f37}}.no{{color:#c62828}}code{{background:#f4f4f4;padding:0 .2rem}}</style></head>
-<body><h1>{title}</h1><p>Score: <b>{score:g} / {total:g}</b></p>
-<table><tr><th>function</th><th>points</th><th>what the hidden tests saw</th></tr>{rows}</table>
-<p>Each function was graded on its own, with the course's reference versions of the others.
-Fix what is named, run the check cell under your answer, and try again.</p></body></html>"""
+MISTAKE_CLASS = "backprop-mistake"
 
 
-def write_all(root=ROOT, dest=None, url=None):
-    """Write grader/feedback/<student>/<lesson>.html for every graded submission; return the paths."""
-    dest = Path(dest or Path(root) / "grader" / "feedback")
-    groups = defaultdict(list)
-    for record in results.load(root, url):
-        groups[(record.student, record.lesson)].append(record)
-    written = []
-    for (student, lesson), records in sorted(groups.items()):
-        path = dest / student / f"{lesson}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(student, lesson, records))
-        written.append(path)
-    return written
+def write_all(root=ROOT):
+    """Run nbgrader generate_feedback for every autograded submission; return the HTML pages written."""
+    root = Path(root)
+    cmd = [sys.executable, "-m", "nbgrader", "generate_feedback", "--force", "--CourseDirectory.assignment_id=*"]
+    done = subprocess.run(cmd, cwd=root / "grader", env=tool_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_feedback failed (exit {done.returncode}); its log ends:\n"
+                           + (done.stdout + done.stderr)[-3000:])
+    return sorted((root / "grader" / "feedback").glob("*/*/*.html"))
 
 
-def render(student, lesson, records):
-    """The feedback page for one student's lesson."""
-    rows = "".join(_row(r) for r in records)
-    return PAGE.format(title=html.escape(f"{lesson}: feedback for {student}"), rows=rows,
-                       score=sum(r.score for r in records), total=sum(r.max_score for r in records))
+def graded_outputs(grade_id, outputs):
+    """A graded test cell's outputs as feedback shows them: errors as 'Name: message', then the mistake named.
+
+    outputs: the cell's nbformat outputs (list of dicts). Tracebacks are dropped (they quote hidden
+    test lines); other outputs are kept as they are.
+    """
+    kept = [dict(o, traceback=[f"{o['ename']}: {o['evalue']}"]) if o.get("output_type") == "error" else o
+            for o in outputs]
+    message = results.error_message(outputs)
+    label = results.name_mistake(grade_id.removeprefix("test_"), message)
+    if label and not any(label in _text(o) for o in outputs):
+        kept.append(mistake_output(label))
+    return kept
 
 
-def _row(record):
-    if record.passed:
-        verdict = '<span class="ok">passed</span>'
-    else:
-        verdict = f'<span class="no">{html.escape(_student_text(record))}</span>'
-    return (f"<tr><td><code>{html.escape(record.function)}</code></td>"
-            f"<td>{record.score:g} / {record.max_score:g}</td><td>{verdict}</td></tr>")
+def mistake_output(label):
+    """A display output naming the mistake (HTML for the page, plain text for everything else)."""
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/plain": f"Mistake: {label}",
+                     "text/html": f'<p class="{MISTAKE_CLASS}"><b>Mistake:</b> {html.escape(label)}</p>'}}
 
 
-def _student_text(record):
-    """The failure message as the student's check cells word it (the exception's name dropped)."""
-    message = record.message or "failed (no message recorded)"
-    return message.removeprefix("AssertionError: ")
+def _text(output):
+    """Every text an output carries (stream text, error message, plain-text data)."""
+    return " ".join([str(output.get("text", "")), str(output.get("evalue", "")),
+                     str(output.get("data", {}).get("text/plain", ""))])

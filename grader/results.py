@@ -59,14 +59,24 @@ def _failures(path):
     """grade_id -> one-line error message for each graded cell that raised, in an autograded notebook."""
     if not path.exists():
         return {}
-    nb = nbformat.read(path, as_version=4)
+    return failures(nbformat.read(path, as_version=4))
+
+
+def failures(nb):
+    """grade_id -> one-line error message ('Name: value') of each cell with a grade id that raised."""
     found = {}
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if grade_id and errors:
-            found[grade_id] = f"{errors[0].ename}: {errors[0].evalue}".strip()
+        message = error_message(cell.get("outputs", []))
+        if grade_id and message:
+            found[grade_id] = message
     return found
+
+
+def error_message(outputs):
+    """'Name: value' of the first error among a cell's outputs ('' if none): never the traceback."""
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    return f"{errors[0]['ename']}: {errors[0]['evalue']}".strip() if errors else ""
 
 
 def name_mistake(function, message):
