@@ -52,10 +52,6 @@ c.GenerateFeedback.preprocessors = [
 # `python -m grader collect / export / feedback`: zip_collect reads LMS file names and reports
 # duplicates and conflicts; export writes grader/exports/grades.csv (late penalties subtracted);
 # feedback shows each graded cell's message and named mistake, never a traceback of hidden tests.
-import sys  # noqa: E402
-
-if root not in sys.path:
-    sys.path.append(root)  # the `grader` package next to this folder, whatever the working folder
 c.ZipCollectApp.collector_plugin = "grader.plugins.CourseFileNames"
 c.ExportApp.plugin_class = "grader.plugins.GradesCsv"
 c.GenerateFeedback.preprocessors.append("grader.plugins.FeedbackMessages")

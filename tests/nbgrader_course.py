@@ -10,13 +10,14 @@ from course import ROOT
 
 
 class TempCourse:
-    """The course's config, grader package and solutions copied to `path`, assignments generated into its gradebook."""
+    """The course's config and solutions copied to `path`, assignments generated into its gradebook.
+
+    nbgrader finds the grading steps and plugins the config names in the installed grader package.
+    """
 
     def __init__(self, path):
         self.root = Path(path)
-        # The grader package too: the config names its nbgrader plugins (grader.plugins).
-        parts = ["solutions", *(f"grader/{p.name}" for p in sorted((ROOT / "grader").glob("*.py")))]
-        for part in parts:
+        for part in ("solutions", "grader/nbgrader_config.py"):
             src, dst = ROOT / part, self.root / part
             dst.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)

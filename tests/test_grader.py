@@ -337,7 +337,7 @@ def test_wrong_version_name_or_order_still_graded(graded):
 def test_nbgrader_export_agrees(graded):
     """nbgrader's own export reads the final (lowered) scores from the gradebook."""
     course, _, out, scores, _ = graded
-    course.nbgrader("export", "--to=export.csv")
+    course.nbgrader("export", "--exporter=nbgrader.plugins.CsvExportPlugin", "--to=export.csv")
     import csv
     rows = list(csv.DictReader((course.root / "grader" / "export.csv").open()))
     total = {(r["student_id"], r["assignment"]): float(r["score"]) for r in rows}
