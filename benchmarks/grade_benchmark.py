@@ -1,11 +1,14 @@
-"""Grade one simulated class with stock `nbgrader autograde` and with `python -m grader grade`; compare.
+"""Grade one simulated class three ways and compare: stock nbgrader in one process, stock nbgrader
+split by hand into --jobs processes (nbgrader's own --CourseDirectory.student_id globs, the peer an
+instructor in a hurry uses), and `python -m grader grade --jobs N` with every hardening on.
 
-    .venv/bin/python benchmarks/grade_benchmark.py [--students 60] [--jobs 2] [--lessons ...] [--sequential] [--launcher]
+    .venv/bin/python benchmarks/grade_benchmark.py [--students 20] [--jobs 2] [--lessons 00_... ...] [--sequential]
 
-The class: per lesson, most students hand in the finished notebook, some a wrong answer from the
-test bank, some cheat (np.allclose monkeypatching, input-transformer blanking). Both graders get
-identical copies of the course. Prints wall times, their ratio, seconds per notebook, and every
-(student, lesson, test) where the scores differ (they should differ only where stock was fooled).
+The class (default: 20 students x lessons 00-05 = 120 notebooks): per lesson, most students hand in
+the finished notebook, some a wrong answer from the test bank, some cheat (np.allclose monkeypatching,
+input-transformer blanking). Every run gets an identical copy of the course; the stock runs use a
+config with nbgrader's default pipeline (STOCK_CONFIG). Prints wall times, ratios, seconds per
+notebook, and every (student, lesson, test) where the scores differ (only where stock was fooled).
 """
 import argparse
 import os
@@ -24,6 +27,21 @@ CHEATS = {
     "allclose": "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n",
     "blank": "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n",
 }
+
+
+STOCK_CONFIG = """c = get_config()
+c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "lessons"
+c.CourseDirectory.submitted_directory = "grader/submitted"
+c.CourseDirectory.autograded_directory = "grader/autograded"
+c.CourseDirectory.feedback_directory = "grader/feedback"
+c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+c.CourseDirectory.db_url = "sqlite:///" + c.CourseDirectory.root + "/grader/gradebook.db"
+c.OverwriteCells.add_missing_cells = True
+c.Execute.timeout = 30
+"""
+SPLITS = {2: ["s*[02468]", "s*[13579]"], 1: ["*"]}
 
 
 def _isolate_state(tmp):
@@ -79,70 +97,70 @@ def scores(root):
     return out
 
 
+def stock(root, jobs):
+    """Stock nbgrader autograde with nbgrader's own pipeline, split into `jobs` processes by student glob."""
+    (root / "grader" / "nbgrader_config.py").write_text(STOCK_CONFIG)
+    globs = SPLITS.get(jobs) or [f"s*{d}" for d in range(10)][:jobs]
+    t = time.monotonic()
+    procs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "--force", "--CourseDirectory.assignment_id=*",
+                               f"--CourseDirectory.student_id={g}"], cwd=root / "grader",
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for g in globs]
+    for p in procs:
+        p.wait()
+    return time.monotonic() - t
+
+
+def ours(root, jobs):
+    """`python -m grader grade --jobs N` (every hardening on); returns (seconds, its summary lines)."""
+    t = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(root), "--jobs", str(jobs)],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode not in (0, 1):
+        print(f"grade exited with {result.returncode}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return time.monotonic() - t, [l for l in result.stdout.splitlines() if not l.startswith("[")]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--lessons", nargs="*", default=None)
+    parser.add_argument("--lessons", nargs="*", default=None, help="default: 00-05")
     parser.add_argument("--sequential", action="store_true", help="also time `grade --jobs 1` (same scores expected)")
-    parser.add_argument("--launcher", action="store_true",
-                        help="also time grade without the zygote (BACKPROP_GRADE_ZYGOTE=0; same scores expected)")
     parser.add_argument("--keep", action="store_true", help="keep the temp courses (logs in <ours>/grader/reports)")
     args = parser.parse_args()
     from grader import lesson_names
-    lessons = args.lessons or lesson_names()
+    lessons = args.lessons or lesson_names()[:6]
     tmp = Path(tempfile.mkdtemp(prefix="backprop-bench-"))
     try:
         _isolate_state(tmp)
         kinds = build_class(tmp / "base", lessons, args.students)
         n = len(kinds)
-        shutil.copytree(tmp / "base", tmp / "stock")
-        shutil.copytree(tmp / "base", tmp / "ours")
-
-        t = time.monotonic()
-        stock_run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "--force",
-                                    "--CourseDirectory.assignment_id=*"],
-                                   cwd=tmp / "stock" / "grader", capture_output=True, text=True)
-        (tmp / "stock" / "grader" / "autograde.log").write_text(stock_run.stdout + stock_run.stderr)
-        stock = time.monotonic() - t
-
-        t = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(tmp / "ours"),
-                                 "--jobs", str(args.jobs)], cwd=ROOT, capture_output=True, text=True)
-        ours = time.monotonic() - t
-        summary = [l for l in result.stdout.splitlines() if not l.startswith("[")]
-
-        def variant(name, jobs, env=None):
+        for name in ("stock1", "split", "ours"):
             shutil.copytree(tmp / "base", tmp / name)
-            t = time.monotonic()
-            subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(tmp / name), "--jobs", str(jobs)],
-                           cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
-            return time.monotonic() - t
-
-        seq = variant("seq", 1) if args.sequential else None
-        cold = variant("cold", args.jobs, {"BACKPROP_GRADE_ZYGOTE": "0"}) if args.launcher else None
-        a, b = scores(tmp / "stock"), scores(tmp / "ours")
+        t_stock = stock(tmp / "stock1", 1)
+        t_split = stock(tmp / "split", args.jobs)
+        t_ours, summary = ours(tmp / "ours", args.jobs)
+        rows = [("stock nbgrader autograde, 1 process", t_stock),
+                (f"stock nbgrader split into {args.jobs} processes", t_split),
+                (f"python -m grader grade --jobs {args.jobs}", t_ours)]
+        if args.sequential:
+            shutil.copytree(tmp / "base", tmp / "seq")
+            rows.append(("python -m grader grade --jobs 1", ours(tmp / "seq", 1)[0]))
         print(f"class: {args.students} students x {len(lessons)} lessons = {n} notebooks ({', '.join(lessons)})")
-        print(f"{'grader':<34}{'wall s':>8}{'s/notebook':>12}")
-        print(f"{'stock nbgrader autograde (1 proc)':<34}{stock:>8.1f}{stock / n:>12.2f}")
-        print(f"{f'python -m grader grade --jobs {args.jobs}':<34}{ours:>8.1f}{ours / n:>12.2f}")
-        if seq is not None:
-            print(f"{'python -m grader grade --jobs 1':<34}{seq:>8.1f}{seq / n:>12.2f}")
-            same = scores(tmp / "seq") == b
-            print(f"--jobs 1 and --jobs {args.jobs} scores identical: {same}")
-        if cold is not None:
-            print(f"{f'grade --jobs {args.jobs}, no zygote':<34}{cold:>8.1f}{cold / n:>12.2f}")
-            print(f"without the zygote, scores identical: {scores(tmp / 'cold') == b}; speed-up {stock / cold:.2f}x")
-        print(f"speed-up: {stock / ours:.2f}x")
+        print(f"| {'grader':<40} | {'wall s':>7} | {'s/notebook':>10} | {'ours is x faster':>16} |")
+        for name, seconds in rows:
+            print(f"| {name:<40} | {seconds:>7.1f} | {seconds / n:>10.2f} | {seconds / t_ours:>16.2f} |")
+        a, b, split = scores(tmp / "stock1"), scores(tmp / "ours"), scores(tmp / "split")
+        print(f"stock in 1 process and split by hand give identical scores: {a == split}")
+        if args.sequential:
+            print(f"--jobs 1 and --jobs {args.jobs} scores identical: {scores(tmp / 'seq') == b}")
         diffs = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-        print(f"{len(diffs)} test cells scored differently:")
+        print(f"{len(diffs)} test cells scored differently from stock:")
         for key in diffs:
             print(f"  {key[0]} {key[1]} {key[2]}: stock {a.get(key)} ours {b.get(key)}  [{kinds[key[:2]]}]")
         unexplained = [k for k in diffs if not kinds[k[:2]].startswith("cheat")]
         print(f"differences outside cheating submissions: {len(unexplained)}")
-        print("\n".join(summary[-14:]))
-        if result.returncode not in (0, 1):
-            print(f"grade exited with {result.returncode}:\n{result.stderr[-3000:]}")
+        print("\n".join(summary[-10:]))
     finally:
         if args.keep:
             print(f"kept {tmp}")
