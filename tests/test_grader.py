@@ -17,7 +17,7 @@ import pytest
 
 from course import ROOT, all_lessons, answer_cells, finished, processes_running, read
 from nbgrader_course import TempCourse
-from unprivileged import run_as, unprivileged  # noqa: F401 (a fixture)
+from unprivileged import run_as
 
 pytestmark = pytest.mark.nbgrader
 

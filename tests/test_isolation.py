@@ -7,11 +7,8 @@ namespace: bubblewrap without root).
 """
 import json
 import os
-import shutil
 import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -20,7 +17,7 @@ import pytest
 
 import wall_job
 from course import ROOT
-from unprivileged import unprivileged  # noqa: F401 (a fixture)
+
 from grader import isolation
 
 
