@@ -6,7 +6,7 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
-from . import ROOT, results
+from . import ROOT, gradebook, results
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;color:#222}}
@@ -19,7 +19,12 @@ Fix what is named, run the check cell under your answer, and try again.</p></bod
 
 
 def write_all(root=ROOT, dest=None, url=None):
-    """Write grader/feedback/<student>/<lesson>.html for every graded submission; return the paths."""
+    """Write grader/feedback/<student>/<lesson>.html for every graded submission; return the paths.
+
+    Checks the gradebook first (gradebook.preflight): a database that cannot be opened writes nothing.
+    """
+    url = url or gradebook.default_url(root)
+    gradebook.preflight(url, graded=True)
     dest = Path(dest or Path(root) / "grader" / "feedback")
     groups = defaultdict(list)
     for record in results.load(root, url):
