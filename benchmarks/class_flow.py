@@ -112,6 +112,22 @@ def submit_all(klass, homes, exchange):
         list(pool.map(submit, sorted(klass)))
 
 
+def carry_secrets(course):
+    """Copy each submission's submission_secret.txt into its autograded folder where `grade` left it out.
+
+    release_feedback names a student's feedback by that secret and fails without it; stock
+    `nbgrader autograde` copies every file of the submission, `python -m grader grade` (for now) copies
+    only the notebook and timestamp.txt. Returns how many were copied (0 once grade keeps them).
+    """
+    copied = 0
+    for secret in (course / "grader" / "submitted").glob(f"*/{LESSON}/submission_secret.txt"):
+        dest = course / "grader" / "autograded" / secret.parent.parent.name / LESSON / secret.name
+        if dest.parent.is_dir() and not dest.exists():
+            shutil.copy(secret, dest)
+            copied += 1
+    return copied
+
+
 def check(klass, url, exchange, homes):
     """Every expected score in the gradebook, one released feedback file per student, one student fetches theirs."""
     from nbgrader.api import Gradebook
@@ -162,13 +178,18 @@ def flow(students, jobs, tmp):
         for name, _ in STAGES:
             t0 = time.monotonic()
             out = commands[name]()
+            if name == "grade":
+                copied = carry_secrets(course)
             seconds[name] = time.monotonic() - t0
             print(f"{name:<18} {seconds[name]:7.1f} s", flush=True)
             if name == "grade":
                 print("   " + "\n   ".join(line for line in out.splitlines() if line.startswith(("grading ", "done in"))))
+                if copied:
+                    print(f"   WORKAROUND: grade left submission_secret.txt out of {copied} autograded folders; copied")
         released = check(klass, url, exchange, homes)
     kinds = {k: sum(1 for _, _, kind in klass.values() if kind == k) for k in ("finished", "correct", "wrong")}
-    return seconds, dict(kinds, students=students, released=released, jobs=jobs or os.cpu_count(), load=load)
+    return seconds, dict(kinds, students=students, released=released, jobs=jobs or os.cpu_count(), load=load,
+                         copied=copied)
 
 
 def table(seconds, students):
@@ -207,12 +228,20 @@ mistake from the test bank. The stages ran one after the other, as an instructor
 
 {table(seconds, n)}
 
-Afterwards every student's score in the gradebook was the expected one (full marks, or one point
+{_workaround(summary)}Afterwards every student's score in the gradebook was the expected one (full marks, or one point
 lost for the mistake), {summary['released']} feedback pages were in the exchange, and a student fetched
 theirs with `nbgrader fetch_feedback`. Grading is most of the time; it grows with the number of
 notebooks and shrinks with cores (`--jobs`). Repeat with
 `.venv/bin/python benchmarks/class_flow.py --write-docs` (needs PostgreSQL's binaries, as for the tests).
 """
+
+
+def _workaround(summary):
+    if not summary["copied"]:
+        return ""
+    return (f"`grade` left `submission_secret.txt` out of {summary['copied']} autograded folders (it copies only "
+            "the notebook and `timestamp.txt`; `release_feedback` needs the secret to name each page): the "
+            "benchmark copied them in, inside the grade stage's time. ")
 
 
 def write_docs(text, students):
