@@ -167,7 +167,7 @@ def flow(students, jobs, tmp):
         submit_all(klass, homes, exchange)
         inbound = len(list((exchange / COURSE_ID / "inbound").iterdir()))
         print(f"{inbound} submissions in the exchange; timing collect -> feedback released", flush=True)
-        seconds, load = {}, os.getloadavg()[0]
+        seconds, load, copied = {}, os.getloadavg()[0], 0
         commands = {
             "collect": lambda: nbgrader(course, exchange, "collect", LESSON, "--CollectApp.check_owner=False"),
             "grade": lambda: run([sys.executable, "-m", "grader", "grade", LESSON, "--course", course,
