@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -213,27 +214,29 @@ def cpu_name():
 
 
 def section(seconds, summary):
-    """The docs section: heading, how it was measured, the table, how to repeat it."""
-    n = summary["students"]
-    return f"""{heading(n)}
+    """The docs section: heading, the result in a sentence, how it was measured, the table, how to repeat it."""
+    n, total = summary["students"], sum(seconds.values())
+    setting = (f"Measured by `benchmarks/class_flow.py` on {datetime.date.today():%Y-%m-%d}: {os.cpu_count()} cores "
+               f"({cpu_name()}) shared with other jobs (load average {summary['load']:.1f} when timing started; "
+               "timings on this kind of machine drift up to 2x between runs), the gradebook a PostgreSQL 15 "
+               "database on the same machine, nbgrader's exchange a local folder, `grade` with "
+               f"`--jobs {summary['jobs']}`. Lesson 01 (`output_error`, `cost`) was released with `nbgrader "
+               f"release_assignment` and {n} students submitted with `nbgrader submit`, each from a home of their "
+               f"own: {summary['finished']} finished notebooks, {summary['correct']} with another correct answer and "
+               f"{summary['wrong']} with a known mistake from the test bank. The stages ran one after the other, "
+               "as an instructor runs them:")
+    after = (f"{_workaround(summary)}Afterwards every student's score in the gradebook was the expected one (full "
+             f"marks, or one point lost for the mistake), {summary['released']} feedback pages were in the exchange, "
+             "and a student fetched theirs with `nbgrader fetch_feedback`. Grading is most of the time; it grows "
+             "with the number of notebooks and shrinks with cores (`--jobs`). Repeat with "
+             "`.venv/bin/python benchmarks/class_flow.py --write-docs` (needs PostgreSQL's binaries, as the tests do).")
+    return "\n\n".join([heading(n), f"**{total / 60:.1f} minutes** from `nbgrader collect` to feedback released "
+                         f"for {n} students, {total / n:.1f} s per student.", _fill(setting), table(seconds, n),
+                         _fill(after)]) + "\n"
 
-Measured by `benchmarks/class_flow.py` on {datetime.date.today():%Y-%m-%d}: {os.cpu_count()} cores ({cpu_name()}),
-shared with other jobs (load average {summary['load']:.1f} when timing started; timings on this kind of
-machine drift up to 2x between runs), the gradebook a
-PostgreSQL 15 database on the same machine, nbgrader's exchange a local folder, `grade` with
-`--jobs {summary['jobs']}`. Lesson 01 (`output_error`, `cost`) was released with `nbgrader release_assignment`
-and {n} students submitted with `nbgrader submit`, each from a home of their own: {summary['finished']}
-finished notebooks, {summary['correct']} with another correct answer and {summary['wrong']} with a known
-mistake from the test bank. The stages ran one after the other, as an instructor runs them:
 
-{table(seconds, n)}
-
-{_workaround(summary)}Afterwards every student's score in the gradebook was the expected one (full marks, or one point
-lost for the mistake), {summary['released']} feedback pages were in the exchange, and a student fetched
-theirs with `nbgrader fetch_feedback`. Grading is most of the time; it grows with the number of
-notebooks and shrinks with cores (`--jobs`). Repeat with
-`.venv/bin/python benchmarks/class_flow.py --write-docs` (needs PostgreSQL's binaries, as for the tests).
-"""
+def _fill(text):
+    return textwrap.fill(text, width=104, break_long_words=False, break_on_hyphens=False)
 
 
 def _workaround(summary):
@@ -241,7 +244,7 @@ def _workaround(summary):
         return ""
     return (f"`grade` left `submission_secret.txt` out of {summary['copied']} autograded folders (it copies only "
             "the notebook and `timestamp.txt`; `release_feedback` needs the secret to name each page): the "
-            "benchmark copied them in, inside the grade stage's time. ")
+            "benchmark copied them in, inside the grade stage's time (reported to be fixed in grade). ")
 
 
 def write_docs(text, students):
