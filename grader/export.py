@@ -12,14 +12,19 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import ROOT, results
+from . import ROOT, gradebook, results
 
 
 def write(root=ROOT, dest=None, url=None):
-    """Write grades.csv and report.html into dest (default grader/exports); return both paths."""
+    """Write grades.csv and report.html into dest (default grader/exports); return both paths.
+
+    Checks the gradebook first (gradebook.preflight): a database that cannot be opened writes nothing.
+    """
     from nbgrader.api import Gradebook
 
     from .plugins import GradesCsv
+    url = url or gradebook.default_url(root)
+    gradebook.preflight(url, graded=True)
     dest = Path(dest or exports_dir(root))
     dest.mkdir(parents=True, exist_ok=True)
     csv_path, report_path = dest / "grades.csv", dest / "report.html"

@@ -12,16 +12,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import ROOT, results, tool_env
+from . import ROOT, gradebook, results, tool_env
 
 MISTAKE_CLASS = "backprop-mistake"
 
 
-def write_all(root=ROOT):
-    """Run nbgrader generate_feedback for every autograded submission; return the HTML pages written."""
+def write_all(root=ROOT, url=None):
+    """Run nbgrader generate_feedback for every autograded submission; return the HTML pages written.
+
+    Checks the gradebook first (gradebook.preflight): a database that cannot be opened writes nothing.
+    """
     root = Path(root)
+    gradebook.preflight(url or gradebook.default_url(root), graded=True)
     cmd = [sys.executable, "-m", "nbgrader", "generate_feedback", "--force", "--CourseDirectory.assignment_id=*"]
-    done = subprocess.run(cmd, cwd=root / "grader", env=tool_env(), capture_output=True, text=True)
+    env = tool_env() if url is None else dict(tool_env(), BACKPROP_GRADEBOOK_URL=url)
+    done = subprocess.run(cmd, cwd=root / "grader", env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader generate_feedback failed (exit {done.returncode}); its log ends:\n"
                            + (done.stdout + done.stderr)[-3000:])

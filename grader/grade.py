@@ -30,11 +30,12 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT, isolation, lesson_names, pipeline, repair, tool_env
+from . import ROOT, gradebook, isolation, lesson_names, pipeline, repair, tool_env
 
 
 def db_url(course):
-    return os.environ.get("BACKPROP_GRADEBOOK_URL", f"sqlite:///{Path(course) / 'grader' / 'gradebook.db'}")
+    """The gradebook URL grader/nbgrader_config.py uses for this course."""
+    return gradebook.default_url(course)
 
 
 class Submission:
@@ -144,9 +145,9 @@ def stage(root, group):
         folder = root / "grader" / "submitted" / sub.student / sub.lesson
         folder.mkdir(parents=True)
         nbformat.write(sub.nb, str(folder / f"{sub.lesson}.ipynb"))
-        stamp = sub.path.parent / "timestamp.txt"
-        if stamp.exists():
-            shutil.copy(stamp, folder / "timestamp.txt")
+        for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader's exchange needs the secret back
+            if (sub.path.parent / name).exists():
+                shutil.copy(sub.path.parent / name, folder / name)
 
 
 def run_workers(groups, course, url, scratch, env, limits, progress):
@@ -182,7 +183,7 @@ def gather(course, url, results):
     reports = course / "grader" / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     for k, (root, group, log) in enumerate(results):
-        (reports / f"worker{k}.log").write_text(log)
+        (reports / f"{RUN}-worker{k}.log").write_text(log)
         for sub in group:
             built = root / "grader" / "autograded" / sub.student / sub.lesson
             scores = _gradebook_scores(url, sub) if (built / f"{sub.lesson}.ipynb").exists() else None
@@ -217,6 +218,7 @@ def _gradebook_scores(url, sub):
 
 
 NO_SANDBOX_ENV = isolation.NO_SANDBOX_ENV
+RUN = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"  # this run's log names (graders may run at once)
 Unsafe = isolation.Refused
 
 
@@ -241,6 +243,7 @@ def grade(course=ROOT, assignments=None, jobs=None, timeout=30, out=print, check
         raise SystemExit(f"unknown assignment(s): {', '.join(unknown)} (known: {', '.join(known)})")
     jobs = jobs or os.cpu_count() or 1
     url = db_url(course)
+    gradebook.preflight(url)
     subs = find_submissions(course, assignments)
     if not subs:
         out("nothing to grade in grader/submitted")
@@ -352,7 +355,7 @@ def _kernel_failure(log, sub):
     if "Timeout" in text or "timed out" in text:
         return "the kernel stopped answering (time limit)"
     errors = [l.strip() for l in text.splitlines() if "ERROR" in l][:2]
-    return "nbgrader could not grade it in the kernel: " + (" | ".join(errors) or "see grader/reports/worker*.log")
+    return "nbgrader could not grade it in the kernel: " + (" | ".join(errors) or "see grader/reports/*-worker*.log")
 
 
 def _limits_hit(path):

@@ -4,7 +4,6 @@ Scores come from the nbgrader gradebook (what formgrader and `nbgrader export` s
 text comes from the autograded notebook's hidden-test cell, reduced to its error message (never the
 traceback, which could show hidden test code).
 """
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import nbformat
 
 from backprop import mistakes
 
-from . import ROOT
+from . import ROOT, gradebook
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Result:
 
 def db_url(root=ROOT):
     """The gradebook URL, as grader/nbgrader_config.py sets it."""
-    return os.environ.get("BACKPROP_GRADEBOOK_URL", f"sqlite:///{Path(root) / 'grader' / 'gradebook.db'}")
+    return gradebook.default_url(root)
 
 
 def load(root=ROOT, url=None):
