@@ -51,14 +51,20 @@ def students(course):
     }
 
 
+def wall_missing():
+    """Why no grading wall can be built on this machine, or None when it can."""
+    from grader import isolation
+    return None if isolation.probe().ok else isolation.probe().why_not
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """A temp course with every student's submission handed in, none graded (and REFUSED's, for the refusal)."""
-    from grader import isolation
-    if not isolation.probe().ok:  # never let the vandal loose without the wall; only the temp course is targeted
-        pytest.skip("no grading wall here: " + isolation.probe().why_not)
+    """A temp course with every student's submission handed in, none graded (and REFUSED's, for the refusal).
+
+    Without a wall on this machine only REFUSED's: the vandal is never let loose unwalled.
+    """
     made = TempCourse(tmp_path_factory.mktemp("autograde-course"))
-    for student, (answers, _) in students(made).items():
+    for student, (answers, _) in ({} if wall_missing() else students(made)).items():
         made.submit(student, FF, finished(FF, answers))
     made.submit(REFUSED, FF, finished(FF))
     return made
@@ -114,6 +120,8 @@ def gradebook_scores(course, names):
 
 
 def test_formgrader_autograde_button_grades_hardened(course, tmp_path, fg_page, artifacts):
+    if wall_missing():
+        pytest.skip(f"no grading wall here: {wall_missing()} (the refusal test covers this machine)")
     page, expected = fg_page, students(course)
     grader_dir, submitted = course.root / "grader", course.root / "grader" / "submitted"
     handed_in = hashes(submitted)
