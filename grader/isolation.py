@@ -66,6 +66,9 @@ ROOT_CAPS = ["CAP_SETUID", "CAP_SETGID", "CAP_KILL"]  # the zygote's only capabi
 NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 TRAVERSABLE = "0755"  # folders bubblewrap makes on the way to a folder shown back
 ALWAYS_HIDDEN = ["/root", "/home", "/tmp", "/var/tmp", "/run"]
+# Top-level folders the wall shows (read-only): the system. Every other one (/work, /srv, /opt, /var,
+# /mnt, ...: wherever another copy of the course, a gradebook or a database may live) is hidden.
+SYSTEM_DIRS = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
 READY_SECONDS = 120
 ANSWER_SECONDS = 30
 PROBE_SECONDS = 120
@@ -100,10 +103,13 @@ def _inside(path, folder):
 def layout(hide=(), binds=()):
     """[(path, kind)] in mount order: 'tmpfs' hides a folder, 'ro' shows one back read-only, 'rw' binds one.
 
-    Hidden: the course root, the home folder, ALWAYS_HIDDEN and hide. Shown back: the course package,
+    Hidden: the course root, the home folder, ALWAYS_HIDDEN, every top-level folder outside SYSTEM_DIRS,
+    and hide. Shown back: the course package,
     grader/inside, this Python's prefixes and real folder (where they lie under something hidden).
     """
-    hidden = {_real(p) for p in (ROOT, "~", *ALWAYS_HIDDEN, *hide)}
+    top = [os.path.join(os.sep, n) for n in os.listdir(os.sep) if n not in SYSTEM_DIRS]
+    top = [p for p in top if os.path.isdir(p) and not os.path.islink(p)]
+    hidden = {_real(p) for p in (ROOT, "~", *ALWAYS_HIDDEN, *top, *hide)}
     hidden = {h for h in hidden if h != "/" and os.path.isdir(h)}
     keep = {_real(p) for p in (_package_dir("backprop"), INSIDE, sys.prefix, sys.base_prefix,
                                os.path.dirname(os.path.realpath(sys.executable))) if p}

@@ -9,7 +9,8 @@ three changes, so `nbgrader autograde` run from grader/, formgrader's Autograde 
 
 - GuardedExecute: nbgrader's Execute with the kernel inside the grading wall (grader/isolation.py), a
   wall-clock limit per notebook, a cap on each cell's output, no client-side widget mirror, and a
-  kernel that dies costing only the cell it died in (later cells are left to the check).
+  kernel that dies or stops answering costing only the cell it was in (later cells are not run in
+  the kernel: the out-of-kernel check alone scores their tests, and the notebook is flagged).
 - OutOfKernelCheck: every graded function is called again outside the kernel, in a fresh process in
   the wall, on the hidden tests' own calls (built here, in the grader). A test cell the check fails gets
   the named mistake as an error output first, so SaveAutoGrades scores it zero: the lower score is kept.
@@ -25,6 +26,7 @@ import os
 import time
 from pathlib import Path
 
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import determine_grade, is_grade, is_solution
@@ -103,13 +105,12 @@ class GuardedExecute(Execute):
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
-        except Exception as exc:  # nbclient's DeadKernelError: this cell scores zero, the check judges the rest
-            if "DeadKernel" not in type(exc).__name__ and "died" not in str(exc):
-                raise
+        except (DeadKernelError, CellTimeoutError) as exc:  # this cell scores zero; the check judges the rest
             self._dead = index
-            cell.outputs = [new_output("error", ename="DeadKernelError", evalue="the kernel died in this cell",
-                                       traceback=["DeadKernelError: the kernel died while running this cell "
-                                                  "(os._exit, a crash, a kill or a limit)"])]
+            why = ("the kernel died while running this cell (os._exit, a crash, a kill or a limit)"
+                   if isinstance(exc, DeadKernelError) else "the kernel stopped answering in this cell (time limit)")
+            cell.outputs = [new_output("error", ename=type(exc).__name__, evalue=why,
+                                       traceback=[f"{type(exc).__name__}: {why}"])]
             return cell, resources
 
     def _get_timeout(self, cell):

@@ -18,6 +18,7 @@ import pytest
 from attacks import ATTACKS, PEEK, SIGMOID_WRONG, SLEEP, VANDAL
 from course import ROOT, all_lessons, answer_cells, finished, processes_running, read
 from nbgrader_course import TempCourse
+from unprivileged import run_as
 
 pytestmark = pytest.mark.nbgrader
 
@@ -197,6 +198,51 @@ def test_attack_scores_zero_on_what_it_attacks(graded, student):
             assert score == 1.0, f"{student} lost {grade_id} though it was not attacked:\n{out}"
 
 
+@pytest.fixture(scope="module")
+def autograded(tmp_path_factory):
+    """The attack class graded by plain `nbgrader autograde` from grader/ (nbgrader's own command, the
+    course's config): (course, log, scores, hashes of handed-in files before)."""
+    from grader import isolation
+    course = TempCourse(tmp_path_factory.mktemp("autograde"))
+    for student, lesson in HONEST.items():
+        course.submit(student, lesson, finished(lesson))
+    for student, (lesson, answers, _) in ATTACKS.items():
+        course.submit(student, lesson, finished(lesson, answers))
+    if isolation.probe().ok:
+        course.submit("peeker", FF, finished(FF, {"sigmoid": PEEK.format(roots=[str(course.root), str(ROOT)])}))
+        course.submit("vandal", FF, finished(FF, {"sigmoid": VANDAL.format(roots=[str(course.root)])}))
+    before = _hashes(course)
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "--force", "--Execute.timeout=5",
+                             "--OutOfKernelCheck.case_timeout=1", "--CourseDirectory.assignment_id=*"],
+                            cwd=course.root / "grader", capture_output=True, text=True)
+    students = {**{s: l for s, l in HONEST.items()}, **{s: a[0] for s, a in ATTACKS.items()}}
+    if isolation.probe().ok:
+        students.update(peeker=FF, vandal=FF)
+    return course, result.stdout + result.stderr, {(s, l): _scores(course, s, l) for s, l in students.items()}, before
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKS))
+def test_attack_scores_zero_through_nbgrader_autograde(autograded, student):
+    """The same hardened steps run in nbgrader's own `autograde` (the course's nbgrader_config.py)."""
+    course, log, scores, _ = autograded
+    lesson, _, attacked = ATTACKS[student]
+    expected = {g: (0.0 if g in attacked else 1.0) for g in scores[(student, lesson)]}
+    assert scores[(student, lesson)] == expected, log[-4000:]
+
+
+def test_nbgrader_autograde_keeps_honest_marks_and_the_course_safe(autograded):
+    course, log, scores, before = autograded
+    for student, lesson in HONEST.items():
+        assert all(v == 1.0 for v in scores[(student, lesson)].values()), (student, log[-4000:])
+    if ("peeker", FF) in scores:
+        assert scores[("peeker", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, log[-4000:]
+        assert scores[("vandal", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, log[-4000:]
+    assert _hashes(course) == before, "a handed-in file was modified"
+    graded = read_autograded(course, "allclose", FF)
+    assert graded.metadata["backprop_grading"]["sandbox"].startswith("sandboxed"), graded.metadata
+    assert "checked outside your notebook's kernel" in course.graded_outputs("allclose", FF, "test_sigmoid")
+
+
 def test_student_code_cannot_read_solutions_or_write_the_course(graded):
     """With the sandbox's namespaces, solutions/ is invisible and the gradebook and other students untouched."""
     from grader import isolation
@@ -298,6 +344,37 @@ def test_notebook_time_limit(tmp_path):
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out
+
+
+@pytest.mark.sandbox
+def test_an_unprivileged_instructor_grades_the_attack_class(unprivileged):
+    """`python -m grader grade` run by an ordinary user: a wall in a user namespace, same verdicts as root."""
+    from grader import isolation
+    if not isolation.probe().ok:
+        pytest.skip("no grading wall here: " + isolation.probe().why_not)
+    user, folder = unprivileged
+    course = folder / "course"
+    chosen = {s: ATTACKS[s] for s in ("allclose", "delegate-from", "kills", "spawner")}
+    chosen["peeker"] = (FF, {"sigmoid": PEEK.format(roots=[str(course), str(ROOT)])}, {"test_sigmoid"})
+    chosen["vandal"] = (FF, {"sigmoid": VANDAL.format(roots=[str(course)])}, set())
+    chosen["honest"] = (FF, {}, set())
+    for student, (lesson, answers, _) in chosen.items():
+        target = course / "grader" / "submitted" / student / lesson
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(finished(lesson, answers), str(target / f"{lesson}.ipynb"))
+    subprocess.run(["chown", "-R", f"{user}:", str(course)], check=True)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (course / "grader" / "submitted").rglob("*") if p.is_file()}
+    done = run_as(user, folder, [str(folder / "venv" / "bin" / "python"), "-m", "grader", "grade", "--course", str(course),
+                                 "--jobs", "2", "--timeout", "5", "--check-timeout", "1", *{l for l, _, _ in chosen.values()}])
+    out = done.stdout + done.stderr
+    assert done.returncode == 0 and "in a user namespace" in out, out[-4000:]
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'grader' / 'gradebook.db'}") as gb:
+        for student, (lesson, _, attacked) in chosen.items():
+            got = {g.name: g.score for g in gb.find_submission_notebook(lesson, lesson, student).grades}
+            assert got == {g: (0.0 if g in attacked else 1.0) for g in got}, (student, got, out[-3000:])
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (course / "grader" / "submitted").rglob("*") if p.is_file()}
+    assert after == before, "a handed-in file was modified"
 
 
 # ------------------------------------------------------------------ never silently unsafe

@@ -7,11 +7,8 @@ namespace: bubblewrap without root).
 """
 import json
 import os
-import shutil
 import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -20,6 +17,7 @@ import pytest
 
 import wall_job
 from course import ROOT
+
 from grader import isolation
 
 
@@ -225,45 +223,6 @@ def test_unsandboxed_as_asked_runs_the_same_zygote_and_reset_still_cleans(monkey
 
 
 # ---------------------------------------------------------------- as an unprivileged user
-
-def link_tree(source, target, skip):
-    """A hard-linked copy of a folder (no bytes copied), without the folders named in skip."""
-    shutil.copytree(source, target, symlinks=True, copy_function=os.link, ignore=shutil.ignore_patterns(*skip))
-
-
-@pytest.fixture(scope="module")
-def unprivileged():
-    """(user name, folder): a throwaway system user with a home, this Python and venv hard-linked where it can
-    reach them (/root is 0700 here), and a copy of the course it owns. Removed afterwards."""
-    if os.geteuid() != 0 or not shutil.which("useradd"):
-        pytest.skip("creating a user needs root")
-    name = f"wall{os.getpid() % 100000}"
-    folder = Path(tempfile.mkdtemp(prefix="backprop-unprivileged-"))  # pytest's own temp root is 0700
-    os.chmod(folder, 0o755)
-    home = folder / "home"
-    subprocess.run(["useradd", "--system", "--create-home", "--home-dir", str(home), name], check=True)
-    try:
-        py, venv, course = folder / "py", folder / "venv", folder / "course"
-        link_tree(sys.base_prefix, py, skip=("site-packages", "test", "tests", "include", "share"))
-        link_tree(sys.prefix, venv, skip=("tests",))
-        cfg = venv / "pyvenv.cfg"  # hard links: replace, never edit in place
-        text = cfg.read_text().replace(sys.base_prefix, str(py))
-        cfg.unlink()
-        cfg.write_text(text)
-        real = Path(os.path.realpath(sys.executable))
-        link = venv / "bin" / real.name
-        link.unlink()
-        link.symlink_to(py / real.relative_to(sys.base_prefix))
-        ignore = shutil.ignore_patterns("__pycache__", "submitted", "autograded", "*.db")
-        for part in ("backprop", "grader", "solutions"):
-            shutil.copytree(ROOT / part, course / part, ignore=ignore)
-        shutil.copy(Path(__file__).parent / "wall_job.py", course / "wall_job.py")
-        subprocess.run(["chown", "-R", f"{name}:", str(course), str(home)], check=True)
-        yield name, folder
-    finally:
-        subprocess.run(["userdel", "--remove", name], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
 
 @pytest.mark.sandbox
 def test_an_unprivileged_user_grades_in_a_wall(unprivileged, server):
