@@ -1,0 +1,160 @@
+"""nbgrader's formgrader in a real `jupyter lab` on a temp course, and helpers to read its pages in Chromium.
+
+Formgrader reads nbgrader_config.py from the server's *working directory*, not from its root_dir, so
+the server runs from the course's grader/ folder (root_dir: the course root, which must not lie above
+root_dir). Started anywhere else it fails silently: an empty assignment list and a new empty
+gradebook.db in that directory; `serve` checks the API lists the lesson before any page.
+"""
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from jlab import screenshot_if_failed
+
+SERVER_TIMEOUT = 90     # s: server ready (2 to 4 s here)
+STOP_TIMEOUT = 15       # s
+PAGE_TIMEOUT = 30_000   # ms: any one page element or navigation
+SCORE = re.compile(r"^\s*([\d.]+)\s*/\s*([\d.]+)\s*$")
+# Inherited settings that would change what the server grades against or whether it may grade unsandboxed.
+NOT_INHERITED = ("BACKPROP_GRADEBOOK_URL", "BACKPROP_GRADE_NO_SANDBOX")
+
+
+def parse_score(text):
+    """'1.5 / 2' -> (1.5, 2.0); anything else fails with the text seen."""
+    m = SCORE.match(text)
+    assert m, f"not a score: {text!r}"
+    return float(m.group(1)), float(m.group(2))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env(**extra):
+    """os.environ without NOT_INHERITED (the gradebook is the temp course's sqlite file), plus extra."""
+    return dict({k: v for k, v in os.environ.items() if k not in NOT_INHERITED}, **extra)
+
+
+@contextlib.contextmanager
+def serve(course, base, lesson, log_copy, **env):
+    """A `jupyter lab` serving course from its grader/ folder, listing lesson: yields (url, token).
+
+    base: an empty folder for the server's state; log_copy: where its log is copied at the end;
+    env: extra environment variables of the server process. Killed (process group) on exit.
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    env = clean_env(PYTHONUNBUFFERED="1", JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+                    JUPYTER_DATA_DIR=str(base / "data"), JUPYTER_CONFIG_DIR=str(base / "config"),
+                    JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+                    JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"), **env)
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course.root}",
+           "--ServerApp.log_level=WARN", f"--Exchange.root={base / 'exchange'}"]
+    (base / "exchange").mkdir()  # else formgrader warns that /usr/local/share/nbgrader/exchange is missing
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = base / "jupyter-lab.log"
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        # cwd = grader/: that is where formgrader looks for nbgrader_config.py.
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                cwd=course.root / "grader", start_new_session=True)
+        try:
+            listed = [a["name"] for a in _wait_ready(proc, url, token, log_path)]
+            assert lesson in listed, f"formgrader lists {listed}: it did not find the course's nbgrader_config.py"
+            yield url, token
+        finally:
+            _stop(proc)
+            log_copy.write_bytes(log_path.read_bytes())
+
+
+def _wait_ready(proc, url, token, log_path):
+    deadline = time.monotonic() + SERVER_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+        try:
+            req = urllib.request.Request(f"{url}/formgrader/api/assignments",
+                                         headers={"Authorization": f"token {token}"})
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return json.loads(resp.read())
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise RuntimeError(f"formgrader not ready after {SERVER_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
+
+
+def _stop(proc):
+    """SIGTERM the server's process group, then SIGKILL it if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # children the server left (kernels are not started here, but be sure)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture
+def fg_page(browser, artifacts, request):
+    """A fresh context and page on the session's Chromium; a failure leaves a screenshot FAILED-<test>.png."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(PAGE_TIMEOUT)
+    context.set_default_navigation_timeout(PAGE_TIMEOUT)
+    # Only the local server: formgrader's notebook view loads MathJax from a CDN, which must not decide the test.
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        name = request.node.name.removeprefix("test_")
+        screenshot_if_failed(request, page, artifacts / f"FAILED-{name}.png", full_page=True)
+        context.close()
+
+
+def script_errors(page):
+    """JavaScript errors the page raised, but MathJax's absence (its CDN is blocked above)."""
+    return [e for e in page.errors if e != "MathJax is not defined"]
+
+
+def table(page, key_cls, value_cls, keys):
+    """{text of td.key_cls: text of td.value_cls} in the page's table, once every one of `keys` is listed.
+
+    The tables are filled by JavaScript after the page loads ("Loading, please wait..." until then).
+    """
+    page.wait_for_function(
+        """([cls, keys]) => { const seen = Array.from(document.querySelectorAll('#main-table td.' + cls))
+                                             .map(td => td.innerText.trim());
+                              return keys.every(k => seen.includes(k)); }""",
+        arg=[key_cls, list(keys)], timeout=PAGE_TIMEOUT)
+    rows = page.locator("#main-table tr")
+    return {r.locator(f"td.{key_cls}").inner_text().strip(): r.locator(f"td.{value_cls}").inner_text().strip()
+            for r in rows.all()}
+
+
+def row(page, key_cls, key):
+    """The table row whose td.key_cls (a selector after "td.") reads exactly `key`."""
+    return page.locator("#main-table tr").filter(
+        has=page.locator(f"td.{key_cls}", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
