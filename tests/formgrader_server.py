@@ -1,92 +1,106 @@
-"""nbgrader's formgrader, really started: a `jupyter server` (nbgrader's server extensions) on a course, read by HTTP.
+"""nbgrader's formgrader, really started: a `jupyter lab` on a temp course, read by HTTP (`api`) or in Chromium.
 
-The server runs from the course's grader/ folder (formgrader reads nbgrader_config.py from its working
-directory) with the course root as root_dir, a token, a free port of 127.0.0.1 and Jupyter's state in
-a folder of its own; it is stopped (its process group) on exit, on failure too.
+Formgrader reads nbgrader_config.py from the server's *working directory*, not from its root_dir, so
+the server runs from the course's grader/ folder (root_dir: the course root, which must not lie above
+root_dir). Started anywhere else it fails silently: an empty assignment list and a new empty
+gradebook.db in that directory; `serve` checks the API lists the lesson before any page.
 """
+import contextlib
 import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-from postgres import free_port
+SERVER_TIMEOUT = 90     # s: server ready (2 to 4 s here)
+STOP_TIMEOUT = 15       # s
+# Inherited settings that would change what the server grades against or whether it may grade unsandboxed.
+NOT_INHERITED = ("BACKPROP_GRADEBOOK_URL", "BACKPROP_GRADE_NO_SANDBOX")
 
-READY_TIMEOUT = 90  # s (2 to 4 s here)
-STOP_TIMEOUT = 15   # s
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-class Formgrader:
-    """`with Formgrader(course_root, state_dir, env) as fg: fg.api("submissions/01_error")`."""
+def clean_env(**extra):
+    """os.environ without NOT_INHERITED (the gradebook is the temp course's sqlite file), plus extra."""
+    return dict({k: v for k, v in os.environ.items() if k not in NOT_INHERITED}, **extra)
 
-    def __init__(self, course_root, state, env=None):
-        self.course, self.state = Path(course_root), Path(state)
-        self.port, self.token = free_port(), secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = self.state / "jupyter-server.log"
-        self.env = dict(env if env is not None else os.environ, PYTHONUNBUFFERED="1",
-                        **{var: str(self.state / sub) for var, sub in [
-                            ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_DATA_DIR", "data"),
-                            ("JUPYTER_CONFIG_DIR", "config")]})
-        self.proc = None
 
-    def __enter__(self):
-        (self.state / "exchange").mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-               "--port-retries=0", f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.course}",
-               "--ServerApp.log_level=WARN", f"--Exchange.root={self.state / 'exchange'}"]
-        if os.geteuid() == 0:
-            cmd.append("--allow-root")
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                         cwd=self.course / "grader", start_new_session=True)
+@contextlib.contextmanager
+def serve(course, base, lesson, log_copy=None, **env):
+    """A `jupyter lab` serving course from its grader/ folder, listing lesson: yields (url, token).
+
+    base: an empty folder for the server's state; log_copy: where its log is copied at the end;
+    env: extra environment variables of the server process. Killed (process group) on exit.
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    env = clean_env(PYTHONUNBUFFERED="1", JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+                    JUPYTER_DATA_DIR=str(base / "data"), JUPYTER_CONFIG_DIR=str(base / "config"),
+                    JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+                    JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"), **env)
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course.root}",
+           "--ServerApp.log_level=WARN", f"--Exchange.root={base / 'exchange'}"]
+    (base / "exchange").mkdir()  # else formgrader warns that /usr/local/share/nbgrader/exchange is missing
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = base / "jupyter-lab.log"
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        # cwd = grader/: that is where formgrader looks for nbgrader_config.py.
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                cwd=course.root / "grader", start_new_session=True)
         try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+            listed = [a["name"] for a in _wait_ready(proc, url, token, log_path)]
+            assert lesson in listed, f"formgrader lists {listed}: it did not find the course's nbgrader_config.py"
+            yield url, token
+        finally:
+            _stop(proc)
+            if log_copy is not None:
+                log_copy.write_bytes(log_path.read_bytes())
 
-    def __exit__(self, *exc):
-        self.stop()
 
-    def api(self, path, timeout=30):
-        """GET /formgrader/api/<path> as JSON."""
-        req = urllib.request.Request(f"{self.url}/formgrader/api/{path}",
-                                     headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.loads(resp.read())
+def api(url, token, path, timeout=30):
+    """GET formgrader's /formgrader/api/<path> as JSON."""
+    req = urllib.request.Request(f"{url}/formgrader/api/{path}", headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read())
 
-    def log(self):
-        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 
-    def _wait_ready(self):
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter server exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                return self.api("assignments", timeout=5)
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        raise RuntimeError(f"formgrader not ready after {READY_TIMEOUT} s:\n{self.log()}")
+def _wait_ready(proc, url, token, log_path):
+    deadline = time.monotonic() + SERVER_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+        try:
+            return api(url, token, "assignments", timeout=5)
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise RuntimeError(f"formgrader not ready after {SERVER_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
 
-    def stop(self):
-        """SIGTERM the server's process group, SIGKILL it if it lingers."""
-        if self.proc is None:
-            return
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+
+def _stop(proc):
+    """SIGTERM the server's process group, then SIGKILL it if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # children the server left (kernels are not started here, but be sure)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -21,7 +21,7 @@ import pytest
 
 import postgres
 from course import ROOT, finished, read
-from formgrader_server import Formgrader
+from formgrader_server import api, serve
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nbgrader]
@@ -150,17 +150,16 @@ def test_feedback_agrees(graded):
 
 def test_formgrader_agrees(graded, tmp_path):
     book = scores(graded["url"])
-    env = dict(os.environ, **{URL_ENV: graded["url"]})
-    with Formgrader(graded["course"].root, tmp_path, env) as fg:
-        assert {a["name"] for a in fg.api("assignments")} >= set(LESSONS), fg.log()
+    with serve(graded["course"], tmp_path, LESSONS[0], **{URL_ENV: graded["url"]}) as (url, token):
+        assert {a["name"] for a in api(url, token, "assignments")} >= set(LESSONS)
         seen = {}
         for lesson in LESSONS:
-            for sub in fg.api(f"submissions/{lesson}"):
+            for sub in api(url, token, f"submissions/{lesson}"):
                 if sub["student"] in STUDENTS:
                     assert sub["autograded"], sub
                     seen[(sub["student"], lesson)] = sub["score"]
-            for nb in fg.api(f"submitted_notebooks/{lesson}/{lesson}"):
-                for grade in fg.api(f"grades?submission_id={nb['id']}"):
+            for nb in api(url, token, f"submitted_notebooks/{lesson}/{lesson}"):
+                for grade in api(url, token, f"grades?submission_id={nb['id']}"):
                     key = (nb["student"], lesson, grade["name"])
                     score = grade["manual_score"] if grade["manual_score"] is not None else grade["auto_score"]
                     assert (score, grade["max_score"]) == book[key], (key, grade, book[key])

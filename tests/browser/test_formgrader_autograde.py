@@ -20,8 +20,9 @@ import pytest
 
 from attacks import ATTACKS, PEEK, SIGMOID_WRONG, VANDAL
 from course import ROOT, finished
-from formgrader_server import fg_page  # noqa: F401 - a fixture
-from formgrader_server import PAGE_TIMEOUT, parse_score, row, script_errors, serve, table
+from formgrader_pages import fg_page  # noqa: F401 - a fixture
+from formgrader_pages import PAGE_TIMEOUT, parse_score, row, script_errors, table
+from formgrader_server import serve
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]

@@ -16,8 +16,9 @@ import pytest
 
 from attacks import ATTACKS, SIGMOID_WRONG
 from course import ROOT, finished
-from formgrader_server import fg_page  # noqa: F401 - a fixture
-from formgrader_server import PAGE_TIMEOUT, clean_env, parse_score, row, script_errors, serve, table
+from formgrader_pages import fg_page  # noqa: F401 - a fixture
+from formgrader_pages import PAGE_TIMEOUT, parse_score, row, script_errors, table
+from formgrader_server import clean_env, serve
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
