@@ -10,7 +10,7 @@ every user, and the course (solutions/, the gradebook) must not be. Under CLASSH
   CLASSHUB_PYTHON names another interpreter every user can run instead (3.11.5+).
 - `venv/`: the students' environment: binder/requirements.txt under constraints.txt (the pins the
   tests ran), nbgrader, jupyterhub (for jupyterhub-singleuser), the backprop package (a copy, not
-  an editable link into the course) and classhub/private_exchange.py.
+  an editable link into the course) and classhub/private_exchange.py (copied on every start).
 - `jupyter/student`, `jupyter/instructor`: the two roles' Jupyter config folders (JUPYTER_CONFIG_PATH).
 - the exchange (CLASSHUB_EXCHANGE, default /srv/nbgrader/exchange): root 1777; course folder
   `backprop/` with outbound (2775), inbound (3773: group = instructors, setgid, sticky, not
@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 COURSE_ID = "backprop"
 # What the students' environment is built from: a change to any of these rebuilds it.
-ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "classhub/private_exchange.py"]
+ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml"]
 
 
 def settings(environ=os.environ):
@@ -113,6 +113,7 @@ def ensure_venv(s, python, env_extra):
     venv, stamp = s["venv"], s["venv"] / ".classhub-stamp"
     want = _fingerprint(python)
     if stamp.exists() and stamp.read_text() == want:
+        _install_exchange(venv, env_extra)
         return venv
     print(f"classhub: building the students' environment in {venv} (about a minute)")
     env = dict(os.environ, **env_extra)
@@ -123,12 +124,18 @@ def ensure_venv(s, python, env_extra):
     subprocess.run(pip + ["-r", "binder/requirements.txt", "nbgrader", "jupyterhub", "-c", "constraints.txt"],
                    check=True, env=env, cwd=ROOT)
     subprocess.run(pip + ["--no-deps", str(ROOT)], check=True, env=env, cwd=ROOT)
-    site = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          check=True, env=env, capture_output=True, text=True).stdout.strip()
-    shutil.copy(HERE / "private_exchange.py", site)
     _world_readable(venv)
+    _install_exchange(venv, env_extra)
     stamp.write_text(want)
     return venv
+
+
+def _install_exchange(venv, env_extra):
+    """Copy classhub/private_exchange.py into the students' environment (every start: it is small)."""
+    site = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          check=True, env=dict(os.environ, **env_extra), capture_output=True, text=True).stdout.strip()
+    shutil.copy(HERE / "private_exchange.py", site)
+    os.chmod(os.path.join(site, "private_exchange.py"), 0o644)
 
 
 def ensure_roles(s):

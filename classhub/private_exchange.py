@@ -24,8 +24,6 @@ from nbgrader.exchange.default import ExchangeCollect, ExchangeSubmit
 from nbgrader.utils import get_username
 
 DIR_MODE, FILE_MODE = 0o770, 0o640
-# A forged record sorts as the oldest, so it is never chosen over a genuine one (and is skipped anyway).
-_OLDEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
 
 def owner(path):
@@ -66,16 +64,12 @@ class PrivateCollect(ExchangeCollect):
         record = super()._path_to_record(path)
         record["owner"] = owner(os.path.join(self.inbound_path, record["filename"]))
         if record["owner"] != record["username"]:
-            record["timestamp"] = _OLDEST
+            self.log.error("NOT collected %s: it claims to be %s's but belongs to %s",
+                           record["filename"], record["username"], record["owner"])
+            # sorted as the oldest: never chosen over a genuine one (and skipped in copy_files)
+            record["timestamp"] = datetime.datetime.min.replace(tzinfo=record["timestamp"].tzinfo)
         return record
 
     def copy_files(self):
-        genuine = []
-        for record in self.src_records:
-            if record["owner"] == record["username"]:
-                genuine.append(record)
-            else:
-                self.log.error("NOT collected %s: it claims to be %s's but belongs to %s",
-                               record["filename"], record["username"], record["owner"])
-        self.src_records = genuine
+        self.src_records = [r for r in self.src_records if r["owner"] == r["username"]]
         super().copy_files()
