@@ -94,11 +94,12 @@ class ClassHubSetup:
         """Run the students' environment's nbgrader as user."""
         return self.run_as(user, [str(self.s["venv"] / "bin" / "nbgrader"), *args], role=role, **kw)
 
-    def instructor_nbgrader(self, course, *args):
+    def instructor_nbgrader(self, course, *args, extra_env=None):
         """nbgrader as the instructor (root here) on course, from its grader/ folder, with the instructor role."""
         env = dict(os.environ, **self.user_env("root", "instructor"))
         env.update(HOME=os.environ.get("HOME", "/root"), CLASSHUB_COURSE=str(course))
         env.pop("BACKPROP_GRADEBOOK_URL", None)
+        env.update(extra_env or {})
         cmd = [str(self.s["venv"] / "bin" / "nbgrader"), *args]
         result = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(course) / "grader", env=env,
                                 timeout=600)
@@ -169,3 +170,24 @@ class Hub:
             return self.log_path.read_text(errors="replace")[-chars:]
         except OSError:
             return ""
+
+
+def assert_private(setup, intruder, submission):
+    """As intruder (a real second student), list the inbound, read, overwrite and rename another's submission: all must fail."""
+    notebook = next(submission.glob("*.ipynb"))
+    listing = setup.run_as(intruder, ["ls", str(setup.inbound)], check=False)
+    assert listing.returncode != 0 and "Permission denied" in listing.stderr, f"{intruder} listed the inbound: {listing}"
+    read = setup.run_as(intruder, ["cat", str(notebook)], check=False)
+    assert read.returncode != 0 and "Permission denied" in read.stderr, f"{intruder} read {notebook}: {read}"
+    write = setup.run_as(intruder, ["sh", "-c", f"echo forged > '{notebook}'"], check=False)
+    assert write.returncode != 0 and "Permission denied" in write.stderr, f"{intruder} overwrote {notebook}: {write}"
+    rename = setup.run_as(intruder, ["mv", str(submission), f"{submission}-gone"], check=False)
+    assert rename.returncode != 0 and submission.is_dir(), f"{intruder} renamed {submission}: {rename}"
+    return [listing, read, write, rename]
+
+
+def submission_of(setup, student, lesson):
+    """The one folder student has in the inbound for lesson (root looks)."""
+    found = sorted(p for p in setup.inbound.iterdir() if p.name.startswith(f"{student}+{lesson}+"))
+    assert len(found) == 1, f"expected one submission of {student} in {setup.inbound}, found {found}"
+    return found[0]

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from course import finished
-from hubtools import class_hub_setup, need_root
+from hubtools import assert_private, class_hub_setup, need_root, submission_of
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.hub, pytest.mark.nbgrader]
@@ -47,28 +47,14 @@ def _answer(setup, student, replace):
     return path
 
 
-def _submission(setup, student):
-    """The one folder student has in the inbound (root looks)."""
-    found = sorted(p for p in setup.inbound.iterdir() if p.name.startswith(f"{student}+{LESSON}+"))
-    assert len(found) == 1, f"expected one submission of {student} in {setup.inbound}, found {found}"
-    return found[0]
-
-
 def test_another_student_cannot_read_or_replace_a_submission(hub_setup, released):
     course, (alice, bob, _) = released
     _answer(hub_setup, alice, {})
     hub_setup.nbgrader(alice, "submit", LESSON)
-    mine = _submission(hub_setup, alice)
+    mine = submission_of(hub_setup, alice, LESSON)
     notebook = mine / f"{LESSON}.ipynb"
 
-    listing = hub_setup.run_as(bob, ["ls", str(hub_setup.inbound)], check=False)
-    assert listing.returncode != 0 and "Permission denied" in listing.stderr, listing
-    read = hub_setup.run_as(bob, ["cat", str(notebook)], check=False)
-    assert read.returncode != 0 and "Permission denied" in read.stderr, f"bob read alice's submission: {read}"
-    write = hub_setup.run_as(bob, ["sh", "-c", f"echo forged > '{notebook}'"], check=False)
-    assert write.returncode != 0, f"bob overwrote alice's submission: {write}"
-    rename = hub_setup.run_as(bob, ["mv", str(mine), str(mine) + "-gone"], check=False)
-    assert rename.returncode != 0 and mine.is_dir(), f"bob renamed alice's submission: {rename}"
+    assert_private(hub_setup, bob, mine)
     as_alice = hub_setup.nbgrader(bob, "submit", LESSON, "--student", alice, check=False)
     assert as_alice.returncode != 0 and "only submit as yourself" in as_alice.stdout + as_alice.stderr, as_alice
 
@@ -87,6 +73,6 @@ def test_stock_nbgrader_submit_would_leak(hub_setup, released):
     course, (_, bob, carol) = released
     _answer(hub_setup, carol, {})
     hub_setup.nbgrader(carol, "submit", LESSON, STOCK_SUBMIT)
-    notebook = _submission(hub_setup, carol) / f"{LESSON}.ipynb"
+    notebook = submission_of(hub_setup, carol, LESSON) / f"{LESSON}.ipynb"
     read = hub_setup.run_as(bob, ["cat", str(notebook)], check=False)
     assert read.returncode == 0 and '"nbformat"' in read.stdout, read
