@@ -145,9 +145,9 @@ def run_workers(groups, course, url, scratch, env, timeout, notebook_timeout, pr
             folder = root / "grader" / "submitted" / sub.student / sub.lesson
             folder.mkdir(parents=True)
             nbformat.write(sub.nb, str(folder / f"{sub.lesson}.ipynb"))
-            stamp = sub.path.parent / "timestamp.txt"
-            if stamp.exists():
-                shutil.copy(stamp, folder / "timestamp.txt")
+            for kept in ("timestamp.txt", "submission_secret.txt"):  # the secret: release_feedback needs it
+                if (sub.path.parent / kept).exists():
+                    shutil.copy(sub.path.parent / kept, folder / kept)
         cmd = [sys.executable, "-m", "grader.worker", "autograde", "--force",
                f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}",
                f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}",
