@@ -12,3 +12,6 @@ c.Exchange.root = os.environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")
 # Submissions only their student and the instructors' group can open; collect skips forgeries.
 c.ExchangeFactory.submit = "private_exchange.PrivateSubmit"
 c.ExchangeFactory.collect = "private_exchange.PrivateCollect"
+# The Validate button: a student's copy has empty graded cells (the hidden tests are added at grading),
+# so by default nbgrader says "Success" for any answer. Count the visible check cells too.
+c.Validator.validate_all = True

@@ -211,6 +211,9 @@ def _instructor(setup, course, timings):
                             env=grade_env)
     assert result.returncode == 0, f"python -m grader grade exited {result.returncode}:\n" \
                                    f"{(result.stdout + result.stderr)[-4000:]}"
+    for student in (course.root / "grader" / "submitted").iterdir():  # nbgrader's release_feedback needs it
+        kept = course.root / "grader" / "autograded" / student.name / LESSON / "submission_secret.txt"
+        assert kept.exists(), f"python -m grader grade did not keep {kept.name} of {student.name}'s submission"
     setup.instructor_nbgrader(course.root, "generate_feedback", LESSON, "--force", **env)
     setup.instructor_nbgrader(course.root, "release_feedback", LESSON, **env)
     timings["collect to feedback released"] = time.monotonic() - t0
