@@ -19,7 +19,8 @@ Login (CLASSHUB_AUTH):
 
 Roles: students get nbgrader's Assignments tab (fetch, validate, submit, fetch feedback) and no
 formgrader; instructors get formgrader and course management on the course CLASSHUB_COURSE (default:
-this repository) and are hub admins. Each role is a Jupyter config folder put first on the server's
+this repository; it must be readable and writable by the instructors, and it is their server's root
+folder, since formgrader works only on a course inside that folder) and, with PAM, are hub admins. Each role is a Jupyter config folder put first on the server's
 JUPYTER_CONFIG_PATH (classhub/jupyter/student, classhub/jupyter/instructor, copied by prepare.py).
 """
 import grp
@@ -55,12 +56,14 @@ def _authenticator():
         c.SharedPasswordAuthenticator.user_password = password
         # Users are read from the groups at start: restart the hub after adding students.
         c.Authenticator.allowed_users = members(S["students"]) | members(S["instructors"])
+        # No hub admins here (they would need SharedPasswordAuthenticator.admin_password); instructors
+        # still get formgrader: that is their server's role, not a hub permission.
     elif auth == "pam":
         c.JupyterHub.authenticator_class = "pam"
         c.PAMAuthenticator.allowed_groups = {S["students"], S["instructors"]}
+        c.Authenticator.admin_users = members(S["instructors"])  # the hub's admin page: start/stop servers
     else:
         sys.exit(f"classhub: CLASSHUB_AUTH={auth!r}: use pam or shared-password (or edit _authenticator())")
-    c.Authenticator.admin_users = members(S["instructors"])
 
 
 def _role_environment(spawner):
@@ -74,7 +77,9 @@ def _role_environment(spawner):
         "PATH": f"{S['venv'] / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # a terminal's python is the course's
     })
     if role == "instructor":
+        # formgrader only works on a course inside the server's root folder: the course is the root.
         spawner.environment["CLASSHUB_COURSE"] = COURSE
+        spawner.notebook_dir = COURSE
     spawner.log.info("classhub: starting %s's server as a %s", name, role)
 
 

@@ -128,8 +128,8 @@ def class_hub_setup():
 class Hub:
     """`classhub/start` running (JupyterHub + configurable-http-proxy) with one shared password."""
 
-    def __init__(self, setup, log_path):
-        self.setup, self.log_path = setup, Path(log_path)
+    def __init__(self, setup, log_path, course=None):
+        self.setup, self.log_path, self.course = setup, Path(log_path), course
         self.port, self.password = free_port(), secrets.token_urlsafe(12)
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
@@ -138,6 +138,8 @@ class Hub:
         env = dict(self.setup.env, CLASSHUB_AUTH="shared-password", CLASSHUB_SHARED_PASSWORD=self.password,
                    CLASSHUB_IP="127.0.0.1", CLASSHUB_PORT=str(self.port), CLASSHUB_HUB_PORT=str(free_port()),
                    CLASSHUB_PROXY_API_PORT=str(free_port()))
+        if self.course:
+            env["CLASSHUB_COURSE"] = str(self.course)
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([str(ROOT / "classhub" / "start")], cwd=ROOT, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)

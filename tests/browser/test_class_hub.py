@@ -72,15 +72,18 @@ def classroom(tmp_path_factory, artifacts):
     """The course with lesson 01 released, three students, and the hub running: (setup, course, hub, students)."""
     need_root()
     with class_hub_setup() as setup:
-        course = TempCourse(tmp_path_factory.mktemp("hub-course"))
+        course = TempCourse(setup.base / "course")  # the instructor's, private (grading here runs as root)
+        instructor = setup.add_user("instructor")
+        subprocess.run(["chown", "-R", f"{instructor}:{instructor}", str(course.root)], check=True)
+        os.chmod(course.root, 0o700)
         students = {role: setup.add_user("student") for role in ("right", "mistake", "unfinished")}
-        for user in students.values():
+        for user in [instructor, *students.values()]:
             _settings(user)
         setup.instructor_nbgrader(course.root, "release_assignment", LESSON, **_gradebook_env(course))
-        hub = Hub(setup, tmp_path_factory.mktemp("hub-log") / "jupyterhub.log")
+        hub = Hub(setup, tmp_path_factory.mktemp("hub-log") / "jupyterhub.log", course=course.root)
         try:
             hub.start()
-            yield setup, course, hub, students
+            yield setup, course, hub, dict(students, instructor=instructor)
         finally:
             hub.stop()
             shutil.copyfile(hub.log_path, artifacts / "hub-jupyterhub.log")
@@ -123,6 +126,18 @@ class Student:
         pg.wait_for_url(re.compile(rf"/user/{self.user}/lab"), timeout=LOGIN_TIMEOUT)
         pg.locator(".jp-LabShell").wait_for(timeout=LOGIN_TIMEOUT)
         pg.get_by_text("Nbgrader", exact=True).first.wait_for(timeout=LOGIN_TIMEOUT)
+
+    def formgrader_status(self):
+        """HTTP status of this user's formgrader assignment list (200 with JSON for instructors only)."""
+        resp = self.page.request.get(f"{self.base}/formgrader/api/assignments")
+        return resp.status, (resp.json() if resp.status == 200 else None)
+
+    def nbgrader_menu(self):
+        """The items of the Nbgrader menu."""
+        self.page.get_by_text("Nbgrader", exact=True).first.click()
+        items = self.page.locator(".lm-Menu-content .lm-Menu-itemLabel").all_inner_texts()
+        self.page.keyboard.press("Escape")
+        return items
 
     def open_assignments(self):
         pg = self.page
@@ -221,13 +236,26 @@ def _instructor(setup, course, timings):
 
 
 def test_a_class_on_the_hub(classroom, browser, artifacts, request):
-    setup, course, hub, students = classroom
+    setup, course, hub, users = classroom
+    students = {role: user for role, user in users.items() if role != "instructor"}
     codes, timings, tabs = answers(), {}, {}
     try:
+        t0 = time.monotonic()
+        tab = tabs["instructor"] = Student(browser, hub, users["instructor"], "instructor", artifacts)
+        tab.login()
+        assert "Formgrader" in tab.nbgrader_menu()
+        status, listed = tab.formgrader_status()
+        assert status == 200 and LESSON in [a["name"] for a in listed], (status, listed)
+        tab.page.goto(f"{tab.base}/formgrader")
+        tab.page.get_by_text(LESSON).first.wait_for(timeout=ACTION_TIMEOUT)
+        tab.shot("formgrader")
+        timings["instructor: login to formgrader"] = time.monotonic() - t0
+
         t0 = time.monotonic()
         for role, user in students.items():
             tab = tabs[role] = Student(browser, hub, user, role, artifacts)
             tab.login()
+            assert "Formgrader" not in tab.nbgrader_menu() and tab.formgrader_status()[0] == 404
             tab.open_assignments()
             tab.fetch()
             tab.answer(codes[role])
@@ -244,8 +272,8 @@ def test_a_class_on_the_hub(classroom, browser, artifacts, request):
 
         grade_log = _instructor(setup, course, timings)
         t0 = time.monotonic()
-        for role, tab in tabs.items():
-            text = tab.feedback()
+        for role in students:
+            text = tabs[role].feedback()
             score = re.search(r"Score:\s*([\d.]+)\s*/\s*([\d.]+)", text)
             assert score, f"{role}: no score on the feedback page:\n{text[:2000]}"
             assert float(score.group(1)) == expected_score(role), \
