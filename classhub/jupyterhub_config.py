@@ -83,7 +83,18 @@ def _role_environment(spawner):
     spawner.log.info("classhub: starting %s's server as a %s", name, role)
 
 
+def _scripts_token():
+    """CLASSHUB_SERVICE_TOKEN (unset: none): a hub service that may start and use servers, for scripts
+    such as benchmarks/hub_capacity.py."""
+    token = os.environ.get("CLASSHUB_SERVICE_TOKEN")
+    if token:
+        c.JupyterHub.services = [{"name": "classhub-scripts", "api_token": token}]
+        c.JupyterHub.load_roles = [{"name": "classhub-scripts", "services": ["classhub-scripts"],
+                                    "scopes": ["list:users", "read:users", "servers", "access:servers"]}]
+
+
 _authenticator()
+_scripts_token()
 c.JupyterHub.ip = os.environ.get("CLASSHUB_IP", "0.0.0.0")
 c.JupyterHub.port = int(os.environ.get("CLASSHUB_PORT", "8000"))
 c.JupyterHub.hub_port = int(os.environ.get("CLASSHUB_HUB_PORT", "8081"))
