@@ -79,6 +79,8 @@ def _role_environment(spawner):
     if role == "instructor":
         # formgrader only works on a course inside the server's root folder: the course is the root.
         spawner.environment["CLASSHUB_COURSE"] = COURSE
+        if os.environ.get("BACKPROP_GRADEBOOK_URL"):  # the course's gradebook server (e.g. PostgreSQL)
+            spawner.environment["BACKPROP_GRADEBOOK_URL"] = os.environ["BACKPROP_GRADEBOOK_URL"]
         spawner.notebook_dir = COURSE
     spawner.log.info("classhub: starting %s's server as a %s", name, role)
 

@@ -115,7 +115,7 @@ def ensure_venv(s, python, env_extra):
     if stamp.exists() and stamp.read_text() == want:
         _install_exchange(venv, env_extra)
         return venv
-    print(f"classhub: building the students' environment in {venv} (about a minute)")
+    print(f"classhub: building the students' environment in {venv} (about two minutes)")
     env = dict(os.environ, **env_extra)
     if venv.exists():
         shutil.rmtree(venv)

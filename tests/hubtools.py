@@ -54,7 +54,6 @@ class ClassHubSetup:
                         CLASSHUB_STATE=str(self.base / "state"),
                         CLASSHUB_STUDENTS_GROUP=f"{self.tag}-students",
                         CLASSHUB_INSTRUCTORS_GROUP=f"{self.tag}-instructors")
-        self.env.pop("BACKPROP_GRADEBOOK_URL", None)
         self.users = []
         self.s = prepare.prepare(self.env)  # students' env (reused), roles, groups, exchange
 
@@ -98,7 +97,6 @@ class ClassHubSetup:
         """nbgrader as the instructor (root here) on course, from its grader/ folder, with the instructor role."""
         env = dict(os.environ, **self.user_env("root", "instructor"))
         env.update(HOME=os.environ.get("HOME", "/root"), CLASSHUB_COURSE=str(course))
-        env.pop("BACKPROP_GRADEBOOK_URL", None)
         env.update(extra_env or {})
         cmd = [str(self.s["venv"] / "bin" / "nbgrader"), *args]
         result = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(course) / "grader", env=env,

@@ -38,10 +38,11 @@ NEWS_OFF = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
                                                                                  "checkForUpdates": False}}
 
 
-def gradebook_url(course):
-    """The gradebook the instructor grades into: the course's SQLite file (None keeps its default).
+@pytest.fixture(scope="module")
+def gradebook_url():
+    """The gradebook the course uses from generate to feedback: None keeps its SQLite file.
 
-    One line to change for a PostgreSQL server: return that server's URL here.
+    For PostgreSQL swap this one fixture for one returning the server's URL (tests/postgres.py).
     """
     return None
 
@@ -68,9 +69,18 @@ def expected_score(role):
 
 
 @pytest.fixture(scope="module")
-def classroom(tmp_path_factory, artifacts):
+def classroom(tmp_path_factory, artifacts, gradebook_url):
     """The course with lesson 01 released, three students, and the hub running: (setup, course, hub, students)."""
     need_root()
+    with pytest.MonkeyPatch.context() as env:
+        if gradebook_url:  # every nbgrader and grader step below, and the hub (instructors' formgrader)
+            env.setenv("BACKPROP_GRADEBOOK_URL", gradebook_url)
+        else:
+            env.delenv("BACKPROP_GRADEBOOK_URL", raising=False)
+        yield from _classroom(tmp_path_factory, artifacts)
+
+
+def _classroom(tmp_path_factory, artifacts):
     with class_hub_setup() as setup:
         course = TempCourse(setup.base / "course")  # the instructor's, private (grading here runs as root)
         instructor = setup.add_user("instructor")
@@ -79,7 +89,7 @@ def classroom(tmp_path_factory, artifacts):
         students = {role: setup.add_user("student") for role in ("right", "mistake", "unfinished")}
         for user in [instructor, *students.values()]:
             _settings(user)
-        setup.instructor_nbgrader(course.root, "release_assignment", LESSON, **_gradebook_env(course))
+        setup.instructor_nbgrader(course.root, "release_assignment", LESSON)
         hub = Hub(setup, tmp_path_factory.mktemp("hub-log") / "jupyterhub.log", course=course.root)
         try:
             hub.start()
@@ -97,11 +107,6 @@ def _settings(user):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     subprocess.run(["chown", "-R", f"{user}:{user}", str(home / ".jupyter")], check=True)
-
-
-def _gradebook_env(course):
-    url = gradebook_url(course)
-    return {"extra_env": {"BACKPROP_GRADEBOOK_URL": url}} if url else {}
 
 
 class Student:
@@ -215,22 +220,17 @@ class Student:
 
 def _instructor(setup, course, timings):
     """Collect (nbgrader, the hub's private collect), grade (python -m grader grade), feedback (nbgrader)."""
-    env = _gradebook_env(course)
     t0 = time.monotonic()
-    setup.instructor_nbgrader(course.root, "collect", LESSON, **env)
-    grade_env = dict(os.environ, **env.get("extra_env", {}))
-    if "extra_env" not in env:
-        grade_env.pop("BACKPROP_GRADEBOOK_URL", None)
+    setup.instructor_nbgrader(course.root, "collect", LESSON)
     result = subprocess.run([sys.executable, "-m", "grader", "grade", LESSON, "--course", str(course.root),
-                             "--jobs", "2"], cwd=ROOT, capture_output=True, text=True, timeout=GRADE_TIMEOUT,
-                            env=grade_env)
+                             "--jobs", "2"], cwd=ROOT, capture_output=True, text=True, timeout=GRADE_TIMEOUT)
     assert result.returncode == 0, f"python -m grader grade exited {result.returncode}:\n" \
                                    f"{(result.stdout + result.stderr)[-4000:]}"
     for student in (course.root / "grader" / "submitted").iterdir():  # nbgrader's release_feedback needs it
         kept = course.root / "grader" / "autograded" / student.name / LESSON / "submission_secret.txt"
         assert kept.exists(), f"python -m grader grade did not keep {kept.name} of {student.name}'s submission"
-    setup.instructor_nbgrader(course.root, "generate_feedback", LESSON, "--force", **env)
-    setup.instructor_nbgrader(course.root, "release_feedback", LESSON, **env)
+    setup.instructor_nbgrader(course.root, "generate_feedback", LESSON, "--force")
+    setup.instructor_nbgrader(course.root, "release_feedback", LESSON)
     timings["collect to feedback released"] = time.monotonic() - t0
     return result.stdout
 
