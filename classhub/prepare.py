@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -123,7 +124,10 @@ def ensure_venv(s, python, env_extra):
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["-r", "binder/requirements.txt", "nbgrader", "jupyterhub", "-c", "constraints.txt"],
                    check=True, env=env, cwd=ROOT)
-    subprocess.run(pip + ["--no-deps", str(ROOT)], check=True, env=env, cwd=ROOT)
+    with tempfile.TemporaryDirectory() as src:  # built from a copy: no build/ left in the checkout
+        shutil.copy(ROOT / "pyproject.toml", src)
+        shutil.copytree(ROOT / "backprop", Path(src) / "backprop", ignore=shutil.ignore_patterns("__pycache__"))
+        subprocess.run(pip + ["--no-deps", src], check=True, env=env, cwd=src)
     _world_readable(venv)
     _install_exchange(venv, env_extra)
     stamp.write_text(want)
