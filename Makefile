@@ -10,7 +10,7 @@ CHECK_PYTHON = command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python '$(P
 Install Python 3.11 (3.11.5 or newer), or name one: make lab PYTHON=/path/to/python3.11" >&2; exit 1; }; \
 $(PYTHON) tools/check_python.py
 
-.PHONY: lab test lessons setup setup-dev lock check-python binder-link clean
+.PHONY: lab test lessons setup setup-dev lock check-python binder-link clean hub
 
 lab: $(VENV)/.student  ## set up and open JupyterLab on lessons/
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
@@ -43,6 +43,10 @@ lock: $(VENV)/.dev  ## re-pin constraints.txt, binder/requirements.txt, environm
 
 binder-link:  ## print the Binder link and badge for this clone's GitHub remote (REMOTE=origin, REF=its default branch)
 	@$(firstword $(wildcard $(BIN)/python) $(PYTHON)) -m grader binder-link $(if $(REMOTE),--remote $(REMOTE),) $(if $(REF),--ref $(REF),)
+
+# The class hub (JupyterHub, each student's server as their system user): run as root; README "Teaching on your own JupyterHub".
+hub: $(VENV)/.dev  ## start the class hub (installs what is missing; HUB_ARGS go to jupyterhub)
+	classhub/start $(HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) grader/gradebook.db grader/submitted grader/autograded grader/feedback

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-pytest_plugins = ["unprivileged"]  # the `unprivileged` fixture: a throwaway ordinary user who can run this Python
+pytest_plugins = ["unprivileged", "postgres"]  # fixtures: `unprivileged` (a throwaway ordinary user), `pg` (PostgreSQL)
 
 _STATE = tempfile.mkdtemp(prefix="backprop-test-state-")
 for var, sub in [("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),

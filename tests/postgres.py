@@ -20,6 +20,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 BIN_ENV = "BACKPROP_POSTGRES_BIN"
 REQUIRE_ENV = "BACKPROP_REQUIRE_POSTGRES"
 SYSTEM_USERS = ("postgres", "backprop-pg")  # as root: the first that exists, else the last is created
@@ -163,3 +165,15 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+@pytest.fixture(scope="module")
+def pg():
+    """A PostgreSQL server for one test module (skip, or fail under BACKPROP_REQUIRE_POSTGRES=1, when there is none)."""
+    reason = missing()
+    if reason:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{reason} ({REQUIRE_ENV}=1: PostgreSQL is required here)")
+        pytest.skip(reason)
+    with Server() as server:
+        yield server

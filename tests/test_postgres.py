@@ -80,18 +80,6 @@ def totals(book):
 
 
 @pytest.fixture(scope="module")
-def pg():
-    """The PostgreSQL server for this module (skip, or fail under BACKPROP_REQUIRE_POSTGRES=1, when there is none)."""
-    reason = postgres.missing()
-    if reason:
-        if os.environ.get(postgres.REQUIRE_ENV) == "1":
-            pytest.fail(f"{reason} ({postgres.REQUIRE_ENV}=1: PostgreSQL is required here)")
-        pytest.skip(reason)
-    with postgres.Server() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def graded(pg, tmp_path_factory):
     """The course graded twice: {'course', 'url', 'reference', 'outputs': {lesson: (code, output)}}."""
     url = pg.database("gradebook")

@@ -1,0 +1,17 @@
+"""nbgrader settings every role shares: the course, the exchange and its private submissions.
+
+Loaded by the roles' nbgrader_config.py (load_subconfig). CLASSHUB_EXCHANGE is set by the hub for
+every server (jupyterhub_config.py); the exchange's folder modes are set by classhub/prepare.py.
+"""
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets)
+
+c.CourseDirectory.course_id = "backprop"
+c.Exchange.root = os.environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")
+# Submissions only their student and the instructors' group can open; collect skips forgeries.
+c.ExchangeFactory.submit = "private_exchange.PrivateSubmit"
+c.ExchangeFactory.collect = "private_exchange.PrivateCollect"
+# The Validate button: a student's copy has empty graded cells (the hidden tests are added at grading),
+# so by default nbgrader says "Success" for any answer. Count the visible check cells too.
+c.Validator.validate_all = True

@@ -1,0 +1,118 @@
+"""JupyterHub for one class on one machine: each student's JupyterLab runs as their own system user.
+
+Started by `classhub/start` (as root, from the repository, with the course's .venv), after
+classhub/prepare.py made the students' environment, the role configs and the exchange.
+
+Who may log in: members of the Unix groups CLASSHUB_STUDENTS_GROUP and CLASSHUB_INSTRUCTORS_GROUP
+(defaults backprop-students, backprop-instructors); every one must be a system user (useradd), since
+their server runs as that user with their home as its folder (keep homes mode 700).
+
+Login (CLASSHUB_AUTH):
+- `pam` (default): the users' system passwords (JupyterHub's PAMAuthenticator).
+- `shared-password`: one password for everyone, CLASSHUB_SHARED_PASSWORD (8+ characters), for a
+  workshop and for the tests; JupyterHub's SharedPasswordAuthenticator.
+- The school's login: add a branch to `_authenticator()` below. OAuth/OpenID Connect (Google, GitHub, Azure AD, Keycloak...): `pip install oauthenticator`, then
+  `c.JupyterHub.authenticator_class = "generic-oauth"` and its client id/secret/URLs, plus
+  `c.Authenticator.allowed_users`/`allowed_groups`; an LMS (Moodle, Canvas) through LTI 1.3:
+  `pip install jupyterhub-ltiauthenticator`, `c.JupyterHub.authenticator_class = "lti13"`. The user
+  names these give must exist as system users (or use `c.LocalAuthenticator.create_system_users`).
+
+Roles: students get nbgrader's Assignments tab (fetch, validate, submit, fetch feedback) and no
+formgrader; instructors get formgrader and course management on the course CLASSHUB_COURSE (default:
+this repository; it must be readable and writable by the instructors, and it is their server's root
+folder, since formgrader works only on a course inside that folder) and, with PAM, are hub admins. Each role is a Jupyter config folder put first on the server's
+JUPYTER_CONFIG_PATH (classhub/jupyter/student, classhub/jupyter/instructor, copied by prepare.py).
+"""
+import grp
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import prepare  # noqa: E402 (classhub/prepare.py: the shared settings)
+
+c = get_config()  # noqa: F821 (provided by traitlets)
+S = prepare.settings()
+HERE = Path(prepare.HERE)
+COURSE = os.environ.get("CLASSHUB_COURSE", str(prepare.ROOT))
+
+
+def members(group):
+    """User names in a Unix group (its listed members; primary-group members are not listed)."""
+    try:
+        return set(grp.getgrnam(group).gr_mem)
+    except KeyError:
+        return set()
+
+
+def _authenticator():
+    """PAM (system passwords) or one shared password; see the module docstring for a school's login."""
+    auth = os.environ.get("CLASSHUB_AUTH", "pam")
+    if auth == "shared-password":
+        password = os.environ.get("CLASSHUB_SHARED_PASSWORD", "")
+        if len(password) < 8:
+            sys.exit("classhub: CLASSHUB_AUTH=shared-password needs CLASSHUB_SHARED_PASSWORD (8 or more characters)")
+        c.JupyterHub.authenticator_class = "shared-password"
+        c.SharedPasswordAuthenticator.user_password = password
+        # Users are read from the groups at start: restart the hub after adding students.
+        c.Authenticator.allowed_users = members(S["students"]) | members(S["instructors"])
+        # No hub admins here (they would need SharedPasswordAuthenticator.admin_password); instructors
+        # still get formgrader: that is their server's role, not a hub permission.
+    elif auth == "pam":
+        c.JupyterHub.authenticator_class = "pam"
+        c.PAMAuthenticator.allowed_groups = {S["students"], S["instructors"]}
+        c.Authenticator.admin_users = members(S["instructors"])  # the hub's admin page: start/stop servers
+    else:
+        sys.exit(f"classhub: CLASSHUB_AUTH={auth!r}: use pam or shared-password (or edit _authenticator())")
+
+
+def _role_environment(spawner):
+    """Per-user environment: the role's config folder, the exchange, the course for instructors."""
+    name = spawner.user.name
+    role = "instructor" if name in members(S["instructors"]) else "student"
+    spawner.environment.update(prepare.runtime(S))
+    spawner.environment.update({
+        "JUPYTER_CONFIG_PATH": str(S["jupyter"] / role),
+        "CLASSHUB_EXCHANGE": str(S["exchange"]),
+        "PATH": f"{S['venv'] / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # a terminal's python is the course's
+    })
+    if role == "instructor":
+        # formgrader only works on a course inside the server's root folder: the course is the root.
+        spawner.environment["CLASSHUB_COURSE"] = COURSE
+        if os.environ.get("BACKPROP_GRADEBOOK_URL"):  # the course's gradebook server (e.g. PostgreSQL)
+            spawner.environment["BACKPROP_GRADEBOOK_URL"] = os.environ["BACKPROP_GRADEBOOK_URL"]
+        spawner.notebook_dir = COURSE
+    spawner.log.info("classhub: starting %s's server as a %s", name, role)
+
+
+def _scripts_token():
+    """CLASSHUB_SERVICE_TOKEN (unset: none): a hub service that may start and use servers, for scripts
+    such as benchmarks/hub_capacity.py."""
+    token = os.environ.get("CLASSHUB_SERVICE_TOKEN")
+    if token:
+        c.JupyterHub.services = [{"name": "classhub-scripts", "api_token": token}]
+        c.JupyterHub.load_roles = [{"name": "classhub-scripts", "services": ["classhub-scripts"],
+                                    "scopes": ["list:users", "read:users", "servers", "access:servers"]}]
+
+
+_authenticator()
+_scripts_token()
+c.JupyterHub.ip = os.environ.get("CLASSHUB_IP", "0.0.0.0")
+c.JupyterHub.port = int(os.environ.get("CLASSHUB_PORT", "8000"))
+c.JupyterHub.hub_port = int(os.environ.get("CLASSHUB_HUB_PORT", "8081"))
+c.JupyterHub.db_url = f"sqlite:///{S['state'] / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(S["state"] / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(S["state"] / "jupyterhub.pid")
+c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(S["state"] / "jupyterhub-proxy.pid")
+if os.environ.get("CLASSHUB_PROXY_API_PORT"):
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['CLASSHUB_PROXY_API_PORT']}"
+
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(S["venv"] / "bin" / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.pre_spawn_hook = _role_environment
+c.Spawner.start_timeout = 120   # s: a loaded machine starting many servers at 9:00
+c.Spawner.http_timeout = 120
+# Idle servers are not culled here; for a big class add jupyterhub-idle-culler as a hub service.

@@ -1,0 +1,195 @@
+"""Prepare what the class hub needs outside the repository (run as root; `classhub/start` runs it).
+
+Students' servers run as the students' own system users, so what they run must be readable by
+every user, and the course (solutions/, the gradebook) must not be. Under CLASSHUB_PREFIX (default
+/opt/backprop-classhub) this makes, when missing or out of date:
+
+- `python/`: a copy of the course's Python, only when an ordinary user cannot run the one .venv was
+  made from (pyenv under /root, mode 700, is the usual case). Its libpython is found through
+  LD_LIBRARY_PATH, which jupyterhub_config.py sets for every server (see `runtime()`).
+  CLASSHUB_PYTHON names another interpreter every user can run instead (3.11.5+).
+- `venv/`: the students' environment: binder/requirements.txt under constraints.txt (the pins the
+  tests ran), nbgrader, jupyterhub (for jupyterhub-singleuser), the backprop package (a copy, not
+  an editable link into the course) and classhub/private_exchange.py (copied on every start).
+- `jupyter/student`, `jupyter/instructor`: the two roles' Jupyter config folders (JUPYTER_CONFIG_PATH).
+- the exchange (CLASSHUB_EXCHANGE, default /srv/nbgrader/exchange): root 1777; course folder
+  `backprop/` with outbound (2775), inbound (3773: group = instructors, setgid, sticky, not
+  readable by others) and feedback (2771: others may only pass through).
+
+The groups CLASSHUB_STUDENTS_GROUP and CLASSHUB_INSTRUCTORS_GROUP (defaults backprop-students,
+backprop-instructors) are created when missing: add students and instructors to them.
+"""
+import grp
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+COURSE_ID = "backprop"
+# What the students' environment is built from: a change to any of these rebuilds it.
+ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml"]
+
+
+def settings(environ=os.environ):
+    """The hub's paths and group names from the environment (defaults for one class on one machine)."""
+    prefix = Path(environ.get("CLASSHUB_PREFIX", "/opt/backprop-classhub"))
+    return {"prefix": prefix, "venv": prefix / "venv", "jupyter": prefix / "jupyter",
+            "state": Path(environ.get("CLASSHUB_STATE", prefix / "state")),
+            "exchange": Path(environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")),
+            "students": environ.get("CLASSHUB_STUDENTS_GROUP", "backprop-students"),
+            "instructors": environ.get("CLASSHUB_INSTRUCTORS_GROUP", "backprop-instructors"),
+            "python": environ.get("CLASSHUB_PYTHON")}
+
+
+def runtime(s):
+    """Environment variables every single-user server needs to run the students' venv."""
+    lib = s["prefix"] / "python" / "lib"
+    return {"LD_LIBRARY_PATH": str(lib)} if lib.is_dir() else {}
+
+
+def runs_as_nobody(python, env=None):
+    """Can an ordinary user (nobody) start this Python?"""
+    cmd = ["runuser", "-u", "nobody", "--", str(python), "-c", "import encodings, json"]
+    return subprocess.run(cmd, capture_output=True, env=env).returncode == 0
+
+
+def ensure_python(s):
+    """A Python 3.11 every user can execute: CLASSHUB_PYTHON, the course's own, or a copy of it."""
+    if s["python"]:
+        if not runs_as_nobody(s["python"]):
+            sys.exit(f"classhub: CLASSHUB_PYTHON={s['python']} cannot be run by an ordinary user: "
+                     "every folder above it must be world-executable (chmod o+x), or name another Python")
+        return Path(s["python"]), {}
+    base = Path(sys.base_prefix)
+    exe = base / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if runs_as_nobody(exe):
+        return exe, {}
+    copy = s["prefix"] / "python"
+    copied = copy / "bin" / exe.name
+    if not copied.exists():
+        print(f"classhub: students cannot run {exe} (a folder above it is private): copying it to {copy}")
+        _copy_python(base, copy, exe.name)
+    env = dict(os.environ, **runtime(s))
+    if not runs_as_nobody(copied, env):
+        sys.exit(f"classhub: the copy {copied} does not run as an ordinary user either; "
+                 "set CLASSHUB_PYTHON to a Python 3.11.5+ every user can execute")
+    return copied, runtime(s)
+
+
+def _copy_python(base, copy, name):
+    """The interpreter, libpython and the standard library (no site-packages, no tests), world-readable."""
+    (copy / "bin").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(base / "bin" / name, copy / "bin" / name)
+    (copy / "lib").mkdir(exist_ok=True)
+    for lib in (base / "lib").glob("libpython*.so*"):
+        shutil.copy2(lib, copy / "lib" / lib.name, follow_symlinks=False)
+    skip = shutil.ignore_patterns("site-packages", "test", "tests", "idlelib", "__pycache__")
+    shutil.copytree(base / "lib" / name, copy / "lib" / name, ignore=skip, symlinks=True)
+    (copy / "lib" / name / "site-packages").mkdir()
+    _world_readable(copy)
+
+
+def _world_readable(top):
+    subprocess.run(["chmod", "-R", "a+rX", str(top)], check=True)
+
+
+def _fingerprint(python):
+    digest = hashlib.sha256(str(python).encode())
+    for rel in ENV_INPUTS:
+        digest.update((ROOT / rel).read_bytes())
+    for path in sorted((ROOT / "backprop").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv(s, python, env_extra):
+    """The students' environment, rebuilt when its inputs changed; returns its path."""
+    venv, stamp = s["venv"], s["venv"] / ".classhub-stamp"
+    want = _fingerprint(python)
+    if stamp.exists() and stamp.read_text() == want:
+        _install_exchange(venv, env_extra)
+        return venv
+    print(f"classhub: building the students' environment in {venv} (about two minutes)")
+    env = dict(os.environ, **env_extra)
+    if venv.exists():
+        shutil.rmtree(venv)
+    subprocess.run([str(python), "-m", "venv", str(venv)], check=True, env=env)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run(pip + ["-r", "binder/requirements.txt", "nbgrader", "jupyterhub", "-c", "constraints.txt"],
+                   check=True, env=env, cwd=ROOT)
+    with tempfile.TemporaryDirectory() as src:  # built from a copy: no build/ left in the checkout
+        shutil.copy(ROOT / "pyproject.toml", src)
+        shutil.copytree(ROOT / "backprop", Path(src) / "backprop", ignore=shutil.ignore_patterns("__pycache__"))
+        subprocess.run(pip + ["--no-deps", src], check=True, env=env, cwd=src)
+    _world_readable(venv)
+    _install_exchange(venv, env_extra)
+    stamp.write_text(want)
+    return venv
+
+
+def _install_exchange(venv, env_extra):
+    """Copy classhub/private_exchange.py into the students' environment (every start: it is small)."""
+    site = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          check=True, env=dict(os.environ, **env_extra), capture_output=True, text=True).stdout.strip()
+    shutil.copy(HERE / "private_exchange.py", site)
+    os.chmod(os.path.join(site, "private_exchange.py"), 0o644)
+
+
+def ensure_roles(s):
+    """Copy classhub/jupyter (the two roles' config folders) to the prefix, world-readable."""
+    dest = s["jupyter"]
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(HERE / "jupyter", dest, ignore=shutil.ignore_patterns("__pycache__"))
+    _world_readable(dest)
+
+
+def ensure_group(name):
+    """The group's id, creating it (a system group) when missing."""
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        subprocess.run(["groupadd", "--system", name], check=True)
+        return grp.getgrnam(name).gr_gid
+
+
+def ensure_exchange(s):
+    """The exchange folders with the modes described above (re-applied on every start)."""
+    gid = ensure_group(s["instructors"])
+    root, course = s["exchange"], s["exchange"] / COURSE_ID
+    layout = [(root, 0, 0o1777), (course, gid, 0o2775), (course / "outbound", gid, 0o2775),
+              (course / "inbound", gid, 0o3773), (course / "feedback", gid, 0o2771)]
+    for path, group, mode in layout:
+        path.mkdir(parents=True, exist_ok=True)
+        os.chown(path, 0, group)
+        os.chmod(path, mode)
+
+
+def prepare(environ=os.environ):
+    """Everything above; returns the settings plus the Python and runtime environment used."""
+    if os.geteuid() != 0:
+        sys.exit("classhub: run as root (sudo classhub/start): the hub starts each student's server "
+                 "as that student's own system user")
+    s = settings(environ)
+    s["prefix"].mkdir(parents=True, exist_ok=True)
+    os.chmod(s["prefix"], 0o755)
+    ensure_group(s["students"])
+    python, env_extra = ensure_python(s)
+    ensure_venv(s, python, env_extra)
+    ensure_roles(s)
+    ensure_exchange(s)
+    s["state"].mkdir(parents=True, exist_ok=True)
+    os.chmod(s["state"], 0o700)
+    return s
+
+
+if __name__ == "__main__":
+    done = prepare()
+    print(json.dumps({k: str(v) for k, v in done.items()}))
