@@ -9,8 +9,9 @@ every user, and the course (solutions/, the gradebook) must not be. Under CLASSH
   LD_LIBRARY_PATH, which jupyterhub_config.py sets for every server (see `runtime()`).
   CLASSHUB_PYTHON names another interpreter every user can run instead (3.11.5+).
 - `venv/`: the students' environment: binder/requirements.txt under constraints.txt (the pins the
-  tests ran), nbgrader, jupyterhub (for jupyterhub-singleuser), the backprop package (a copy, not
-  an editable link into the course) and classhub/private_exchange.py (copied on every start).
+  tests ran), nbgrader, jupyterhub (for jupyterhub-singleuser), psycopg (a gradebook on PostgreSQL),
+  the backprop and grader packages (copies, not editable links into the course: grader holds the
+  grading steps the course's nbgrader_config.py loads, no solutions) and classhub/private_exchange.py (copied on every start).
 - `jupyter/student`, `jupyter/instructor`: the two roles' Jupyter config folders (JUPYTER_CONFIG_PATH).
 - the exchange (CLASSHUB_EXCHANGE, default /srv/nbgrader/exchange): root 1777; course folder
   `backprop/` with outbound (2775), inbound (3773: group = instructors, setgid, sticky, not
@@ -33,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 COURSE_ID = "backprop"
 # What the students' environment is built from: a change to any of these rebuilds it.
-ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml"]
+ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "classhub/prepare.py"]  # + backprop/, grader/
 
 
 def settings(environ=os.environ):
@@ -103,7 +104,7 @@ def _fingerprint(python):
     digest = hashlib.sha256(str(python).encode())
     for rel in ENV_INPUTS:
         digest.update((ROOT / rel).read_bytes())
-    for path in sorted((ROOT / "backprop").rglob("*")):
+    for path in sorted([*(ROOT / "backprop").rglob("*"), *(ROOT / "grader").rglob("*.py")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return digest.hexdigest()
@@ -122,11 +123,14 @@ def ensure_venv(s, python, env_extra):
         shutil.rmtree(venv)
     subprocess.run([str(python), "-m", "venv", str(venv)], check=True, env=env)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run(pip + ["-r", "binder/requirements.txt", "nbgrader", "jupyterhub", "-c", "constraints.txt"],
+    subprocess.run(pip + ["-r", "binder/requirements.txt", "nbgrader", "jupyterhub", "psycopg[binary]", "-c", "constraints.txt"],
                    check=True, env=env, cwd=ROOT)
     with tempfile.TemporaryDirectory() as src:  # built from a copy: no build/ left in the checkout
         shutil.copy(ROOT / "pyproject.toml", src)
-        shutil.copytree(ROOT / "backprop", Path(src) / "backprop", ignore=shutil.ignore_patterns("__pycache__"))
+        for package in ("backprop", "grader"):  # grader: the grading steps the course's nbgrader_config.py loads
+            shutil.copytree(ROOT / package, Path(src) / package,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.db", "submitted", "autograded",
+                                                          "feedback", "reports", "exports", "*.json"))
         subprocess.run(pip + ["--no-deps", src], check=True, env=env, cwd=src)
     _world_readable(venv)
     _install_exchange(venv, env_extra)

@@ -109,7 +109,8 @@ def layout(hide=(), binds=()):
     """
     top = [os.path.join(os.sep, n) for n in os.listdir(os.sep) if n not in SYSTEM_DIRS]
     top = [p for p in top if os.path.isdir(p) and not os.path.islink(p)]
-    hidden = {_real(p) for p in (ROOT, "~", *ALWAYS_HIDDEN, *top, *hide)}
+    course = [ROOT] if (ROOT / "solutions").is_dir() else []  # not when grader is installed as a copy
+    hidden = {_real(p) for p in (*course, "~", *ALWAYS_HIDDEN, *top, *hide)}
     hidden = {h for h in hidden if h != "/" and os.path.isdir(h)}
     keep = {_real(p) for p in (_package_dir("backprop"), INSIDE, sys.prefix, sys.base_prefix,
                                os.path.dirname(os.path.realpath(sys.executable))) if p}

@@ -12,7 +12,10 @@ environment variable BACKPROP_GRADEBOOK_URL (any SQLAlchemy URL, e.g. postgresql
 """
 import os
 
-from grader import pipeline  # the course's grading steps (pip install -e . installs the grader package)
+try:
+    from grader import pipeline  # the course's grading steps (pip install -e . installs the grader package)
+except ImportError:  # an environment without the grader package: every other nbgrader command still works
+    pipeline = None
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -35,8 +38,14 @@ c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 30
 
 # The hardened grading steps, before nbgrader saves any grade (see grader/pipeline.py).
-c.Autograde.autograde_preprocessors = pipeline.autograde_preprocessors()
-c.Autograde.pre_convert_hook = pipeline.refuse_unless_sandboxed(c)
+if pipeline is not None:
+    c.Autograde.autograde_preprocessors = pipeline.autograde_preprocessors()
+    c.Autograde.pre_convert_hook = pipeline.refuse_unless_sandboxed(c)
+else:  # never grade the stock, unguarded way: refuse, and say how to fix it
+    def _no_grader_package(**_):
+        raise SystemExit("grading refused: this Python has no `grader` package, so the course's hardened "
+                         "grading steps cannot run. Fix: `pip install -e .` in the course folder (make setup-dev).")
+    c.Autograde.pre_convert_hook = _no_grader_package
 c.GradingWall.allow_unsandboxed = False
 c.GuardedExecute.notebook_timeout = 300
 c.OutOfKernelCheck.case_timeout = 5.0
