@@ -264,6 +264,16 @@ def test_tampering_is_flagged(graded):
     assert report[("honest-a", FF)]["flags"] == [] and report[("honest-a", FF)]["status"] == "graded"
 
 
+def test_no_picture_is_rendered_while_grading(graded):
+    """The course draws no pictures for nbgrader (nobody looks): no graded notebook of any lesson holds one."""
+    course = graded[0]
+    for lesson in all_lessons():
+        nb = nbformat.read(course.root / "grader" / "autograded" / "honest-all" / lesson / f"{lesson}.ipynb", 4)
+        images = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+                  for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert images == [], f"{lesson}: pictures rendered in {images}"
+
+
 def test_output_flood_is_cut(graded):
     """20 MB printed at top level and 50 MB inside the function: the autograded notebook stays small."""
     course, code, out, scores, _ = graded

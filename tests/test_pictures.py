@@ -96,3 +96,24 @@ def test_explorers_network_pictures_have_no_overlapping_labels(name, monkeypatch
                     assert not _collisions(ax), f"{name}: overlapping labels {_collisions(ax)}"
     finally:
         plt.close("all")
+
+
+def _some_pictures():
+    """One call of each way the lessons make a figure: a single Axes, several, a Figure, a lesson's own."""
+    pictures.draw_network([widgets.W_IH, widgets.W_HO])
+    pictures.plot_transpose_fit(W_HO, np.array([[0.3], [-0.4]]))
+    pictures.plot_pinned()
+    pictures.plot_activations()
+    pictures.subplots(1, 2)
+
+
+def test_no_picture_is_shown_while_nbgrader_grades(monkeypatch):
+    """While nbgrader grades (NBGRADER_EXECUTION set) figures are made but pyplot keeps none to render."""
+    plt.close("all")
+    monkeypatch.setenv(pictures.GRADING, "autograde")
+    _some_pictures()
+    assert plt.get_fignums() == []
+    monkeypatch.delenv(pictures.GRADING)
+    _some_pictures()
+    assert len(plt.get_fignums()) == 5
+    plt.close("all")
