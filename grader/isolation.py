@@ -58,7 +58,7 @@ INSIDE = Path(__file__).resolve().parent / "inside"
 KERNEL_NAME = "python3"
 KERNEL_ARGS = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
 PRELOAD = ["numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "IPython",
-           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipywidgets", "plaindata",
+           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "ipywidgets", "plaindata",
            "backprop.reference", "backprop.checks", "backprop.mistakes", "backprop.pictures", "backprop.widgets"]
 PROBE_IMPORTS = ["numpy", "ipykernel.kernelapp", "backprop.reference"]
 MARKER = "BACKPROP_WALL"  # in the environment of every process of a wall (how an unsandboxed reset finds them)
