@@ -19,7 +19,7 @@ PRIVATE = [
     Private("jupyter_client.asynchronous.client:AsyncKernelClient._async_wait_for_ready",
             "(self, timeout: float | None = None) -> None", "grader.quickstart:QuickStartClient._async_wait_for_ready",
             "overridden: the start-up handshake without its final 0.2 s idle wait; a kernel in the wall is "
-            "ready in 0.47 s instead of 0.78 s (benchmarks/wall_kernel_start.py), once per notebook"),
+            "ready in 0.21 s instead of 0.40 s (benchmarks/wall_kernel_start.py), once per notebook"),
     Private("jupyter_client.asynchronous.client:AsyncKernelClient._handle_kernel_info_reply",
             "(self, msg: Dict[str, Any]) -> None", "grader.quickstart",
             "called by the quick handshake, as jupyter_client's own handshake does"),
