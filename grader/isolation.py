@@ -452,10 +452,10 @@ class Wall:
             if self.closed:
                 return
             self.closed = True
-            if not self.sandboxed and self.proc is not None and self.proc.poll() is None:
-                try:
-                    self._ask({"reset": 1})  # without a PID namespace, the marked processes are killed one by one
-                except (OSError, ValueError, WallBroken):
+            if self.proc is not None and self.proc.poll() is None:
+                try:  # every process of the wall killed and gone before the wall's own: without a PID namespace
+                    self._ask({"reset": 1})  # nothing else would kill them, and with one the kernel's teardown
+                except (OSError, ValueError, WallBroken):  # after bubblewrap's init dies runs on after close()
                     pass
             self._stop()
             shutil.rmtree(self.base, onerror=_force_remove)
