@@ -23,13 +23,15 @@ def test_output_exit_code_and_a_clean_environment(wall, monkeypatch):
     monkeypatch.setenv("JPY_SESSION_NAME", "kept")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # the course draws no pictures while graded
     monkeypatch.setenv("GRADER_TOKEN", "dropped")
+    monkeypatch.setenv("NBGRADER_DB_PASSWORD", "dropped")  # of nbgrader's names, only its two flags pass
     code = ("import os, sys, json\nprint(json.dumps({'home': os.environ['HOME'], 'jpy': os.environ.get('JPY_SESSION_NAME'),"
-            " 'nbgrader': os.environ.get('NBGRADER_EXECUTION'),"
+            " 'nbgrader': os.environ.get('NBGRADER_EXECUTION'), 'password': os.environ.get('NBGRADER_DB_PASSWORD'),"
             " 'token': os.environ.get('GRADER_TOKEN'), 'cwd': os.getcwd(), 'argv': sys.argv}))\nsys.exit(7)")
     done = wall_job.run_python(wall, ["-c", code, "extra"])
     assert done.returncode == 7, done.stderr
     seen = json.loads(done.stdout)
-    assert seen["jpy"] == "kept" and seen["nbgrader"] == "autograde" and seen["token"] is None
+    assert seen["jpy"] == "kept" and seen["nbgrader"] == "autograde"
+    assert seen["token"] is None and seen["password"] is None
     assert seen["home"] == seen["cwd"] and seen["cwd"].startswith(str(wall.work))
     assert seen["argv"] == ["-c", "extra"]
 

@@ -12,7 +12,9 @@ RLIMITS = {"cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "fsize": resour
            "core": resource.RLIMIT_CORE, "nproc": resource.RLIMIT_NPROC}
 INIT_PID = 1  # in the wall's own PID namespace: bubblewrap's init, which must stay (it holds the namespace)
 SWEEPS = 200  # kill rounds before giving up on a process that keeps forking (the process limit bounds it)
-KEPT_ENV = ("JPY_", "LANG", "LC_", "NBGRADER_")  # what a request's environment may pass in: jupyter_client's JPY_*, locale, and NBGRADER_EXECUTION (the course draws no pictures while graded)
+# What a request's environment may pass in (name prefixes): jupyter_client's JPY_*, the locale, and the
+# two flags nbgrader sets while it runs a notebook (the course draws no pictures while graded).
+KEPT_ENV = ("JPY_", "LANG", "LC_", "NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 
 
 def become(uid, gid):
