@@ -3,12 +3,20 @@ split by hand into --jobs processes (nbgrader's own --CourseDirectory.student_id
 instructor in a hurry uses), and `python -m grader grade --jobs N` with every hardening on.
 
     .venv/bin/python benchmarks/grade_benchmark.py [--students 20] [--jobs 2] [--lessons 00_... ...] [--sequential]
+    .venv/bin/python benchmarks/grade_benchmark.py --half 2 --students 10      # lessons 06-10, 10 students each
 
-The class (default: 20 students x lessons 00-05 = 120 notebooks): per lesson, most students hand in
+The class (default: 20 students x lessons 00-05 = 120 notebooks; --half 1 is 00-05, --half 2 is 06-10,
+--lessons names any set): per lesson, most students hand in
 the finished notebook, some a wrong answer from the test bank, some cheat (np.allclose monkeypatching,
 input-transformer blanking). Every run gets an identical copy of the course; the stock runs use a
 config with nbgrader's default pipeline (STOCK_CONFIG). Prints wall times, ratios, seconds per
 notebook, and every (student, lesson, test) where the scores differ (only where stock was fooled).
+
+Per lesson, it prints the seconds each grader spent on one notebook of that lesson: within each grading
+process (the split and `grade --jobs 2` both put even students in one process and odd ones in the
+other), the time between one autograded notebook being written and the next. The first notebook of
+each process is left out (it carries the process's start-up), so these are marginal costs; the
+whole-run wall times above carry every fixed cost.
 """
 import argparse
 import os
@@ -42,6 +50,7 @@ c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 30
 """
 SPLITS = {2: ["s*[02468]", "s*[13579]"], 1: ["*"]}
+HALVES = {1: slice(0, 6), 2: slice(6, 11)}  # lessons 00-05 and 06-10
 
 
 def _isolate_state(tmp):
@@ -97,10 +106,27 @@ def scores(root):
     return out
 
 
+def per_lesson(root, processes):
+    """{lesson: [seconds of each notebook]} from the autograded notebooks' write times, per grading process.
+
+    processes: how many processes shared the students (student k went to process k % processes).
+    The first notebook a process wrote is left out: its time holds the process's start-up.
+    """
+    written = sorted((path.stat().st_mtime, path.parts[-3], path.parts[-2])
+                     for path in (root / "grader" / "autograded").glob("s*/*/*.ipynb"))
+    seconds = {}
+    for k in range(processes):
+        mine = [(t, lesson) for t, student, lesson in written if int(student[1:]) % processes == k]
+        for (before, _), (t, lesson) in zip(mine, mine[1:]):
+            seconds.setdefault(lesson, []).append(t - before)
+    return seconds
+
+
 def stock(root, jobs):
     """Stock nbgrader autograde with nbgrader's own pipeline, split into `jobs` processes by student glob."""
     (root / "grader" / "nbgrader_config.py").write_text(STOCK_CONFIG)
     globs = SPLITS.get(jobs) or [f"s*{d}" for d in range(10)][:jobs]
+    assert jobs in SPLITS, "the per-lesson times assume students split by parity: --jobs 1 or 2"
     t = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "--force", "--CourseDirectory.assignment_id=*",
                                f"--CourseDirectory.student_id={g}"], cwd=root / "grader",
@@ -125,11 +151,12 @@ def main():
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--lessons", nargs="*", default=None, help="default: 00-05")
+    parser.add_argument("--half", type=int, choices=sorted(HALVES), help="1: lessons 00-05, 2: lessons 06-10")
     parser.add_argument("--sequential", action="store_true", help="also time `grade --jobs 1` (same scores expected)")
     parser.add_argument("--keep", action="store_true", help="keep the temp courses (logs in <ours>/grader/reports)")
     args = parser.parse_args()
     from grader import lesson_names
-    lessons = args.lessons or lesson_names()[:6]
+    lessons = args.lessons or lesson_names()[HALVES[args.half or 1]]
     tmp = Path(tempfile.mkdtemp(prefix="backprop-bench-"))
     try:
         _isolate_state(tmp)
@@ -151,6 +178,15 @@ def main():
         for name, seconds in rows:
             print(f"| {name:<40} | {seconds:>7.1f} | {seconds / n:>10.2f} | {seconds / t_ours:>16.2f} |")
         a, b, split = scores(tmp / "stock1"), scores(tmp / "ours"), scores(tmp / "split")
+        marginal = {name: per_lesson(tmp / name, procs)
+                    for name, procs in (("stock1", 1), ("split", args.jobs), ("ours", args.jobs))}
+        print("seconds per notebook, by lesson (marginal: each process's first notebook left out):")
+        print(f"| {'lesson':<18} | {'stock, 1 process':>16} | {'stock split':>11} | {'ours':>6} | "
+              f"{'x vs 1 process':>14} | {'x vs split':>10} |")
+        for lesson in lessons:
+            one, two, us = (sum(marginal[g][lesson]) / len(marginal[g][lesson]) for g in ("stock1", "split", "ours"))
+            print(f"| {lesson:<18} | {one:>16.2f} | {two / args.jobs:>11.2f} | {us / args.jobs:>6.2f} | "
+                  f"{one / (us / args.jobs):>14.2f} | {two / us:>10.2f} |")
         print(f"stock in 1 process and split by hand give identical scores: {a == split}")
         if args.sequential:
             print(f"--jobs 1 and --jobs {args.jobs} scores identical: {scores(tmp / 'seq') == b}")

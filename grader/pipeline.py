@@ -10,7 +10,10 @@ three changes, so `nbgrader autograde` run from grader/, formgrader's Autograde 
 - GuardedExecute: nbgrader's Execute with the kernel inside the grading wall (grader/isolation.py), a
   wall-clock limit per notebook, a cap on each cell's output, no client-side widget mirror, and a
   kernel that dies or stops answering costing only the cell it was in (later cells are not run in
-  the kernel: the out-of-kernel check alone scores their tests, and the notebook is flagged).
+  the kernel: the out-of-kernel check alone scores their tests, and the notebook is flagged). The
+  course's own demonstrations (cells that solutions/ tags ``demo``) are not re-run: the mark is read
+  from the solutions notebook, never from the submission, and a cell is skipped only when its code is
+  the demonstration's own, word for word (``demo_cells``).
 - OutOfKernelCheck: every graded function is called again outside the kernel, in a fresh process in
   the wall, on the hidden tests' own calls (built here, in the grader). A test cell the check fails gets
   the named mistake as an error output first, so SaveAutoGrades scores it zero: the lower score is kept.
@@ -36,9 +39,12 @@ from traitlets.config import Configurable
 from . import isolation, sandbox, scan
 from .quickstart import QuickStartKernelManager
 
-METADATA = "backprop_grading"  # notebook metadata key: {"sandbox", "check", "in_kernel", "flags", "notes"}
+METADATA = "backprop_grading"  # notebook metadata key: {"sandbox", "check", "in_kernel", "flags", "notes", "demos_skipped"}
 CUT_NOTE = "\n... output cut by the grader: more than {} bytes from one cell ...\n"
 NOT_RUN = "backprop_not_run"  # cell metadata: the kernel had died before this cell
+DEMO_TAG = "demo"  # a solutions/ cell tag: the course's own demonstration, the same for every student
+DEMO_NOTE = ("(a demonstration of the course, the same for every student: shown in class, "
+             "not re-run while grading)\n")
 
 
 class GradingWall(Configurable):
@@ -84,7 +90,31 @@ class GuardedExecute(Execute):
         record(nb, "sandbox", self._wall.mode)
         self._deadline = time.monotonic() + self.notebook_timeout
         self._kept, self._dead = {}, None
-        return super().preprocess(nb, resources, km)
+        skipped = self._mark_demos(nb, resources)
+        nb, resources = super().preprocess(nb, resources, km)
+        for cell in skipped:
+            cell.metadata["tags"].remove(self.skip_cells_with_tag)
+            cell.outputs = [new_output("stream", name="stdout", text=DEMO_NOTE)]
+        return nb, resources
+
+    def _mark_demos(self, nb, resources):
+        """Tag for nbclient's skip (skip_cells_with_tag) exactly the cells solutions/ marks as demos; a
+        submission's own skip tags are removed (and flagged), so it can skip nothing of its own."""
+        demos = demo_cells(source_notebook(self, resources)) if resources and "nbgrader" in resources else {}
+        skipped = []
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags", [])
+            if self.skip_cells_with_tag in tags:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
+                nb.metadata.setdefault(METADATA, {}).setdefault("flags", []).append(
+                    f"{grade_id}: tagged {self.skip_cells_with_tag!r} by the submission (ignored: the cell was run)")
+                cell.metadata["tags"] = tags = [t for t in tags if t != self.skip_cells_with_tag]
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type == "code" and grade_id in demos and cell.source == demos[grade_id]:
+                cell.metadata["tags"] = [*tags, self.skip_cells_with_tag]
+                skipped.append(cell)
+        record(nb, "demos_skipped", [c.metadata["nbgrader"]["grade_id"] for c in skipped])
+        return skipped
 
     def create_kernel_manager(self):
         """A kernel manager whose kernels start inside the grading wall."""
@@ -137,6 +167,23 @@ class GuardedExecute(Execute):
 
 
 _HIDDEN = {}  # solutions notebook path -> (mtime, hidden cases, setup source)
+_DEMOS = {}  # solutions notebook path -> (mtime, {grade_id: source})
+
+
+def demo_cells(path):
+    """grade_id -> source of every locked code cell the solutions notebook tags DEMO_TAG ({} if none)."""
+    import nbformat
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return {}  # no source notebook to trust: every cell runs
+    if _DEMOS.get(path, (None,))[0] != stamp:
+        source = nbformat.read(path, as_version=4)
+        _DEMOS[path] = (stamp, {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                                if c.cell_type == "code" and DEMO_TAG in c.metadata.get("tags", [])
+                                and c.metadata.get("nbgrader", {}).get("locked")
+                                and not is_grade(c) and not is_solution(c)})
+    return _DEMOS[path][1]
 
 
 def hidden_tests(path):
@@ -221,5 +268,6 @@ def autograde_preprocessors():
 
 
 def graded_summary(nb):
-    """What the pipeline recorded in an autograded notebook: {'sandbox', 'check', 'in_kernel', 'flags', 'notes'}."""
+    """What the pipeline recorded in an autograded notebook: {'sandbox', 'check', 'in_kernel', 'flags', 'notes',
+    'demos_skipped'}."""
     return copy.deepcopy(dict(nb.metadata.get(METADATA, {})))

@@ -88,16 +88,31 @@ def hidden_cases(source_nb):
     return tests
 
 
+_JUDGED = {}  # (hidden cell code, the value as JSON) -> verdict: the same settings are trained once per process
+
+
 def judge_value(case, value):
     """None when the hidden cell's own code accepts the student's value (plain data), else why not.
 
     The code is the course's (a hidden test cell), run here in the grader with nothing of the
-    student's but the decoded value; what it prints is dropped.
+    student's but the decoded value; what it prints is dropped. The verdict depends on nothing else,
+    so it is kept for the next student who hands in the same value (lesson 10 trains once per class
+    and set of settings, not once per student).
     """
-    import contextlib
-    import io
     if isinstance(value, Foreign):
         return f"{case['fn']}: is not plain data ({value.name})"
+    try:
+        key = (case["code"], json.dumps(value, sort_keys=True))
+    except (TypeError, ValueError):  # not JSON (a NaN key, a tuple key): judged every time
+        return _judge(case, value)
+    if key not in _JUDGED:
+        _JUDGED[key] = _judge(case, value)
+    return _JUDGED[key]
+
+
+def _judge(case, value):
+    import contextlib
+    import io
     ns = {"__name__": "__hidden__", case["fn"]: value}
     try:
         with contextlib.redirect_stdout(io.StringIO()):

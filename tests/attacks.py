@@ -4,10 +4,14 @@ Shared by tests/test_grader.py (`python -m grader grade`) and tests/browser/test
 (formgrader's Autograde button). ATTACKS: student -> (lesson, answers replacing the finished notebook's,
 the test cells the attack must lose). PEEK and VANDAL are templates: format them with roots=[...].
 """
+import os
+
 FF, ERR = "00_feedforward", "01_error"
 
 SIGMOID_WRONG = "def sigmoid(z):\n    return 0.5 + 0 * z\n"
-SLEEP = "613.25"  # the spawner's children: `sleep 613.25`, so leftovers can be found
+# The spawner's children run `sleep 613.25<k>` (k: the pytest-xdist worker), so this worker's leftovers can be
+# found while the other worker grades its own attack class.
+SLEEP = "613.25" + os.environ.get("PYTEST_XDIST_WORKER", "").removeprefix("gw")
 ATTACKS = {
     # student: (lesson, answers, the test cells the attack must lose)
     "allclose": (FF, {"sigmoid": "import numpy as np\nnp.allclose = lambda *a, **k: True\n"

@@ -37,19 +37,9 @@ class TempCourse:
         nbformat.write(nb, str(folder / f"{lesson}.ipynb"))
 
     def autograde(self):
-        """Autograde every submission, in nbgrader processes over disjoint student prefixes (p0-, p1-, ...).
-
-        A process that fails (nbgrader exits 1 when a kernel could not start or a cell hit its
-        timeout, which happens now and then on a loaded 2-core machine) is run once more.
-        """
+        """Autograde every submission, in nbgrader processes over disjoint student prefixes (p0-, p1-, ...)."""
         students = sorted(p.name for p in (self.root / "grader" / "submitted").iterdir())
-        groups = sorted({s.split("-", 1)[0] for s in students})
-        logs = self._autograde_groups(groups)
-        failed = [g for g, (code, _) in logs.items() if code != 0]
-        if failed:
-            print(f"nbgrader autograde failed for {failed}; running it once more:\n" +
-                  "\n".join(logs[g][1][-2000:] for g in failed))
-            logs.update(self._autograde_groups(failed))
+        logs = self._autograde_groups(sorted({s.split("-", 1)[0] for s in students}))
         for group, (code, log) in logs.items():
             assert code == 0, f"nbgrader autograde exited {code} for {group}-*:\n...{log[-4000:]}"
         return "\n".join(log for _, log in logs.values())
@@ -70,11 +60,13 @@ class TempCourse:
             nb = gb.find_submission_notebook(lesson, lesson, student)
             return {g.name: (g.score, g.max_score) for g in nb.grades}
 
+    def autograded(self, student, lesson):
+        """The autograded notebook of one submission."""
+        return nbformat.read(self.root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb", as_version=4)
+
     def graded_outputs(self, student, lesson, grade_id):
         """All text a graded cell printed in the autograded notebook (errors included)."""
-        path = self.root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb"
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
+        for cell in self.autograded(student, lesson).cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
                 return "\n".join(_text(o) for o in cell.get("outputs", []))
         raise KeyError(grade_id)

@@ -47,6 +47,26 @@ def test_finished_lesson_gets_full_marks(graded, lesson):
     assert all(score == full > 0 for score, full in scores.values()), scores
 
 
+@pytest.mark.parametrize("lesson", lessons())
+def test_demonstrations_are_skipped_and_nothing_else_breaks(graded, lesson):
+    """Grading skips exactly the cells solutions/ tags as demos (each left with a note), and every other
+    cell of the finished lesson still runs without an error: nothing graded or checked needed a demo."""
+    from grader.pipeline import DEMO_NOTE, DEMO_TAG, METADATA
+    i = lessons().index(lesson)
+    nb = graded.autograded(_student(i + 1, "finished"), lesson)
+    demos = [c.metadata["nbgrader"]["grade_id"] for c in read("solutions", lesson).cells
+             if DEMO_TAG in c.metadata.get("tags", [])]
+    assert demos and nb.metadata[METADATA]["demos_skipped"] == demos
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in demos:
+            assert [o.get("text") for o in cell.outputs] == [DEMO_NOTE], grade_id
+        else:
+            assert not [o for o in cell.outputs if o.output_type == "error"], (grade_id, cell.outputs)
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
 def test_bank_entry(graded, entry):
     """Correct styles get full marks; each known mistake loses exactly its function's points, named."""

@@ -22,7 +22,7 @@ from packaging.specifiers import SpecifierSet
 from course import ROOT
 
 STUDENT_TOOLS = {"jupyterlab", "numpy", "matplotlib", "ipywidgets"}
-DEV_TOOLS = {"nbgrader", "pytest", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub"}
+DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub"}
 
 
 def _tool(name):

@@ -128,6 +128,16 @@ def _edited_locked_cells():
     return nb
 
 
+def _skip_tags():
+    """A wrong sigmoid whose student tagged its hidden-test and check cells to be skipped (nbclient's
+    skip-execution, and the course's own demo tag)."""
+    nb = finished(FF, {"sigmoid": SIGMOID_WRONG})
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("test_sigmoid", "check_sigmoid", "sigmoid"):
+            cell.metadata["tags"] = ["skip-execution", "demo"]
+    return nb
+
+
 def _scores(course, student, lesson):
     return {k: v[0] for k, v in course.scores(student, lesson).items()}
 
@@ -145,6 +155,7 @@ def graded(tmp_path_factory):
     course.submit("dupids", FF, _damaged_duplicate())
     course.submit("deleted", FF, _deleted_tests())
     course.submit("locked", FF, _edited_locked_cells())
+    course.submit("skiptags", FF, _skip_tags())
     course.submit("honest-a", ERR, finished(ERR))
     from grader import isolation
     if isolation.probe().ok:  # never let a vandal loose without the sandbox; only the temp course is targeted
@@ -291,6 +302,17 @@ def test_spawned_processes_are_bounded_and_reaped(graded):
     spawned = course.graded_outputs("spawner", FF, "sigmoid")
     count = int(spawned.split("spawned", 1)[1].split()[0])
     assert 0 < count <= isolation.LIMITS["nproc"], spawned
+
+
+def test_a_submission_cannot_tag_its_own_cells_to_be_skipped(graded):
+    """Skip tags in a submission are removed before the kernel runs: the hidden test runs and fails in the
+    kernel itself (not only in the out-of-kernel check), and the tags are flagged."""
+    course, code, out, scores, _ = graded
+    assert scores[("skiptags", FF)] == {"test_sigmoid": 0.0, "test_feedforward": 1.0}, out
+    report = {(r["student"], r["lesson"]): r
+              for r in json.loads((course.root / "grader" / "reports" / "grade.json").read_text())["submissions"]}
+    assert report[("skiptags", FF)]["in_kernel"]["test_sigmoid"] == 0.0, report[("skiptags", FF)]
+    assert sum("skip-execution" in f for f in report[("skiptags", FF)]["flags"]) == 3, report[("skiptags", FF)]
 
 
 def test_edited_locked_cells_are_restored(graded):

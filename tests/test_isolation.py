@@ -153,8 +153,7 @@ def test_reset_ends_what_notebook_a_left_and_b_starts_clean(wall):
     out, _ = wall_job.run_in_kernel(wall, wall_job.DETACH.format(mark="617.5") +
                                     "import os\nopen('left.txt', 'w').write('a')\nprint(os.getcwd())")
     folder_a = out.strip()
-    time.sleep(0.3)
-    assert wall_job.wall_sleepers(wall, "617.5") == 1, "the detached process never started"
+    wall_job.wait_until(lambda: wall_job.wall_sleepers(wall, "617.5") == 1, what="the detached process to start")
     wall.reset()
     assert wall_job.wall_sleepers(wall, "617.5") == 0, "notebook A's detached process outlived reset()"
     out, _ = wall_job.run_in_kernel(wall, f"import os\nprint(os.path.exists({folder_a!r}), os.listdir('..'))")
@@ -175,23 +174,18 @@ def test_limits_stop_a_fork_bomb_and_a_big_allocation(wall):
 
 @pytest.mark.sandbox
 def test_killing_the_stub_kills_the_child_and_sigint_reaches_it(wall):
-    code = "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('interrupted', flush=True)\n"
+    code = ("import time\ntry:\n    print('ready', flush=True)\n    time.sleep(30)\n"
+            "except KeyboardInterrupt:\n    print('interrupted', flush=True)\n")
     stub = subprocess.Popen(wall.python_argv(["-c", code]), stdout=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    assert stub.stdout.readline().strip() == "ready"  # the child runs its try block: SIGINT now reaches it
     stub.send_signal(2)
     assert "interrupted" in stub.communicate(timeout=20)[0] and stub.returncode == 0
     stub = subprocess.Popen(wall.python_argv(["-c", "import subprocess\nsubprocess.run(['sleep', '618.5'])"]),
                             start_new_session=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not wall_job.wall_sleepers(wall, "618.5"):
-        time.sleep(0.1)
-    assert wall_job.wall_sleepers(wall, "618.5") == 1
+    wall_job.wait_until(lambda: wall_job.wall_sleepers(wall, "618.5") == 1, what="the child to start")
     stub.kill()
     stub.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and wall_job.wall_sleepers(wall, "618.5"):
-        time.sleep(0.1)
-    assert wall_job.wall_sleepers(wall, "618.5") == 0, "the child outlived its stub"
+    wall_job.wait_until(lambda: wall_job.wall_sleepers(wall, "618.5") == 0, what="the child to end with its stub")
 
 
 @pytest.mark.sandbox
@@ -201,7 +195,6 @@ def test_a_wall_made_in_a_thread_outlives_the_thread_and_close_ends_everything()
     thread.start()
     thread.join()
     built = made[0]
-    time.sleep(0.5)
     assert wall_job.run_python(built, ["-c", "print(6 * 7)"]).stdout.strip() == "42"
     wall_job.run_python(built, ["-c", wall_job.DETACH.format(mark="619.5")])
     built.close()
@@ -216,8 +209,7 @@ def test_unsandboxed_as_asked_runs_the_same_zygote_and_reset_still_cleans(monkey
         assert bare.mode.startswith("unsandboxed, as asked") and bare.uid is None
         out, _ = wall_job.run_in_kernel(bare, "import os\nprint(os.getcwd())\n" + wall_job.DETACH.format(mark="620.5"))
         assert out.strip().startswith(str(bare.work))
-        time.sleep(0.3)
-        assert wall_job.sleeping("620.5")
+        wall_job.wait_until(lambda: wall_job.sleeping("620.5"), what="the detached process to start")
         bare.reset()
         assert not wall_job.sleeping("620.5")
 

@@ -99,3 +99,37 @@ def test_the_scan_keeps_its_flags_in_the_notebook():
     nb = new_notebook(cells=[new_code_cell("import numpy as np\nnp.allclose = lambda *a, **k: True\n")])
     nb, _ = ScanFlags().preprocess(nb, {})
     assert any("np.allclose" in f for f in pipeline.graded_summary(nb)["flags"]), nb.metadata
+
+
+def locked_cell(grade_id, source, tags=()):
+    meta = {"nbgrader": {"grade": False, "grade_id": grade_id, "locked": True, "solution": False,
+                         "schema_version": 3}}
+    if tags:
+        meta["tags"] = list(tags)
+    return new_code_cell(source, metadata=meta)
+
+
+def test_only_the_sources_demos_are_skipped_and_a_submission_can_skip_nothing(tmp_path, monkeypatch):
+    """The demo mark is read from solutions/, and a cell is skipped only when its code is the demo's own:
+    the submission's skip tags are removed (and flagged), and a graded cell is never a demo."""
+    import nbformat
+    source = new_notebook(cells=[locked_cell("setup", "import numpy as np"),
+                                 locked_cell("slow_demo", "train_for_a_minute()", tags=["demo"]),
+                                 locked_cell("other_demo", "draw()", tags=["demo"]),
+                                 graded_cell("test_f")])
+    source.cells[3].metadata["tags"] = ["demo"]  # a graded cell the source wrongly tags: still run
+    nbformat.write(source, str(tmp_path / "lesson.ipynb"))
+    monkeypatch.setattr(pipeline, "source_notebook", lambda step, resources: str(tmp_path / "lesson.ipynb"))
+    submission = new_notebook(cells=[locked_cell("setup", "import numpy as np", tags=["skip-execution"]),
+                                     locked_cell("slow_demo", "train_for_a_minute()"),
+                                     locked_cell("other_demo", "draw()  # edited"),
+                                     graded_cell("test_f")])
+    submission.cells[3].metadata["tags"] = ["skip-execution", "demo"]
+    step = GuardedExecute()
+    skipped = step._mark_demos(submission, {"nbgrader": {"assignment": "lesson", "notebook": "lesson"}})
+    assert skipped == [submission.cells[1]]
+    assert [c.metadata.get("tags", []) for c in submission.cells] == [[], ["skip-execution"], [], ["demo"]]
+    summary = pipeline.graded_summary(submission)
+    assert summary["demos_skipped"] == ["slow_demo"]
+    assert sum("skip-execution" in f for f in summary["flags"]) == 2, summary["flags"]
+    assert step._mark_demos(submission, {}) == []  # no source notebook to trust: every cell runs

@@ -87,6 +87,16 @@ def sleeping(mark):
     return found
 
 
+def wait_until(condition, timeout=60, what="the condition"):
+    """Poll condition() every 0.05 s until it is true; AssertionError after timeout s (a wait on an event,
+    never a fixed sleep: a loaded machine only makes it slower)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
 def main(port, secret):
     """The job an unprivileged user runs: facts from a kernel and a check child, a detached process reset away."""
     from grader import ROOT, isolation
@@ -94,7 +104,7 @@ def main(port, secret):
         kernel, ready = run_in_kernel(wall, facts_code(ROOT, port, secret))
         child = run_python(wall, ["-c", facts_code(ROOT, port, secret)])
         run_in_kernel(wall, DETACH.format(mark="617.25"))
-        time.sleep(0.5)
+        wait_until(lambda: wall_sleepers(wall, "617.25") > 0, what="the detached process to start")
         before = wall_sleepers(wall, "617.25")
         wall.reset()
         after = wall_sleepers(wall, "617.25")

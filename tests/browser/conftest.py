@@ -179,10 +179,12 @@ def lab(chromium, tmp_path_factory, artifacts):
         yield server
     finally:
         server.stop()
-        shutil.copyfile(server.log_path, artifacts / "jupyter-lab.log")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # each pytest-xdist worker has its own server
+        suffix = f"-{worker}" if worker else ""
+        shutil.copyfile(server.log_path, artifacts / f"jupyter-lab{suffix}.log")
         lines = [f"{name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
                  for name, phases in server.timings]
-        (artifacts / "timings.txt").write_text("\n".join(lines) + "\n")
+        (artifacts / f"timings{suffix}.txt").write_text("\n".join(lines) + "\n")
         print("\nbrowser timings:\n  " + "\n  ".join(lines))
 
 
@@ -213,7 +215,7 @@ def pytest_runtest_makereport(item, call):
 def page(browser, lab, artifacts, request):
     """A fresh browser context and page; kernels are shut down afterwards, a failure leaves a screenshot."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(60_000)  # a click or a locator under load (about 1 s idle)
     context.set_default_navigation_timeout(60_000)
     pg = context.new_page()
     pg.console_errors = []

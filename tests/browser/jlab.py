@@ -8,7 +8,7 @@ import time
 
 IDLE_TIMEOUT = 90_000       # ms: page load to a started, idle kernel (measured 4 to 7 s)
 RUN_TIMEOUT = 180_000       # ms: Run All of one lesson, or one cell
-WIDGET_TIMEOUT = 30_000     # ms: a widget view appears / a picture redraws
+WIDGET_TIMEOUT = 60_000     # ms: a widget view appears / a picture redraws (about 1 s idle, 10+ s under load)
 
 # Cells whose source calls something in the widgets module show an explorer.
 WIDGET_CALL = re.compile(r"\bwidgets\.\w+\s*\(")
@@ -252,13 +252,8 @@ class NotebookPage:
             button = control.locator("button.widget-toggle-button:not(.mod-active)").first
             label = button.inner_text()
             target = control.locator("button.widget-toggle-button", has_text=label).first
-            for _ in range(2):  # one retry: once (1 run in 20) a click did not select the button
-                target.click()
-                try:
-                    target.locator("xpath=self::*[contains(@class, 'mod-active')]").wait_for(timeout=5_000)
-                    break
-                except Exception:  # noqa: BLE001 - retried once, then the redraw wait reports it
-                    continue
+            target.click()
+            target.locator("xpath=self::*[contains(@class, 'mod-active')]").wait_for(timeout=WIDGET_TIMEOUT)
             return f"toggle button {label!r}"
         if kind == "dropdown":
             current = control.input_value()
@@ -287,7 +282,7 @@ class NotebookPage:
         assert not ERROR_TEXT.search(text), f"cell {index}: the widget shows an error after {what}:\n{text[-1500:]}"
         return what
 
-    def wait_stable(self, index, quiet=0.3, timeout=10):
+    def wait_stable(self, index, quiet=0.3, timeout=60):
         """Wait until the widget's signature stays the same for `quiet` seconds (a redraw has landed)."""
         deadline = time.monotonic() + timeout
         last = self.signature(index)
@@ -310,7 +305,12 @@ class NotebookPage:
         height = self.js(scroll_top)
         width = self.page.viewport_size["width"]
         self.page.set_viewport_size({"width": width, "height": max(900, min(int(height), max_height))})
-        self.page.wait_for_timeout(300)  # layout after the resize
+        self.painted()  # the layout after the resize
         self.js(scroll_top)
-        self.page.wait_for_timeout(300)  # image decoding
-        self.page.screenshot(path=str(path), timeout=30_000)
+        self.page.wait_for_function("() => [...document.images].every(img => img.complete)", timeout=WIDGET_TIMEOUT)
+        self.painted()
+        self.page.screenshot(path=str(path), timeout=60_000)
+
+    def painted(self):
+        """Wait for two animation frames: everything laid out before now has been painted."""
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

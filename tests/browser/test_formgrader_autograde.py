@@ -91,7 +91,8 @@ def click_autograde(page, student):
     row(page, "student-id", student).locator("td.autograde a").click()
     dialog = page.locator("#success-modal, #error-modal")
     dialog.wait_for(state="visible", timeout=CLICK_TIMEOUT)
-    page.wait_for_timeout(300)  # the dialog's fade-in, for the screenshot
+    page.wait_for_function("el => getComputedStyle(el).opacity === '1'", arg=dialog.element_handle(),
+                           timeout=CLICK_TIMEOUT)  # the dialog's fade-in has ended, for the screenshot
     title = dialog.locator(".modal-title").inner_text().strip()
     text = dialog.locator(".modal-body").inner_text()
     return dialog, title, text
