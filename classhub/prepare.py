@@ -20,6 +20,7 @@ every user, and the course (solutions/, the gradebook) must not be. Under CLASSH
 The groups CLASSHUB_STUDENTS_GROUP and CLASSHUB_INSTRUCTORS_GROUP (defaults backprop-students,
 backprop-instructors) are created when missing: add students and instructors to them.
 """
+import fcntl
 import grp
 import hashlib
 import json
@@ -184,11 +185,13 @@ def prepare(environ=os.environ):
     s = settings(environ)
     s["prefix"].mkdir(parents=True, exist_ok=True)
     os.chmod(s["prefix"], 0o755)
-    ensure_group(s["students"])
-    python, env_extra = ensure_python(s)
-    ensure_venv(s, python, env_extra)
-    ensure_roles(s)
-    ensure_exchange(s)
+    with open(s["prefix"] / ".prepare.lock", "w") as lock:  # two prepares at once (two hubs, two test
+        fcntl.flock(lock, fcntl.LOCK_EX)                      # modules) build the shared venv once
+        ensure_group(s["students"])
+        python, env_extra = ensure_python(s)
+        ensure_venv(s, python, env_extra)
+        ensure_roles(s)
+        ensure_exchange(s)
     s["state"].mkdir(parents=True, exist_ok=True)
     os.chmod(s["state"], 0o700)
     return s

@@ -91,7 +91,7 @@ def _browser_run(tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if k not in ("BACKPROP_REQUIRE_BROWSER", "PYTEST_ADDOPTS")}
     environ.update(BACKPROP_CHROMIUM=str(tmp_path / "no-chromium"), **env)
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "tests/browser/test_lessons_browser.py", "-k", "00_feedforward and solutions"],
+                           "tests/browser/test_lessons_browser.py", "-k", "00_feedforward and finished"],
                           cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120)
 
 

@@ -1,7 +1,9 @@
 """Every lesson in real JupyterLab in Chromium: it runs clean, and its widgets render and respond.
 
-Three variants per lesson: the solutions notebook, the released lesson finished as a student would
-(tests/course.py `finished`), and the untouched released lesson (stubs raise NotImplementedError).
+Two variants per lesson: the released lesson finished as a student would (tests/course.py `finished`),
+and the untouched released lesson (stubs raise NotImplementedError). The solutions notebooks run top to
+bottom in tests/test_solutions_run.py (hidden tests included), and lesson 08's in JupyterLab in
+tests/browser/test_xor_training_browser.py: a third browser variant would only repeat the finished one.
 Screenshots go to test-artifacts/browser/<lesson>-<variant>.png, timings to timings.txt there.
 """
 import shutil
@@ -10,21 +12,20 @@ import time
 import nbformat
 import pytest
 
-from course import LESSONS, SOLUTIONS, answer_cells, finished, lessons, read
+from course import LESSONS, answer_cells, finished, lessons, read
 from jlab import NotebookPage
 
 pytestmark = pytest.mark.browser
 
-VARIANTS = ["solutions", "finished", "released"]
+VARIANTS = ["finished", "released"]
 
 
 def serve(lab, lesson, variant):
     """Copy the lesson's folder for this variant into the server's root; returns the notebook's path there."""
     folder = f"{lesson}-{variant}"
-    source = (SOLUTIONS if variant == "solutions" else LESSONS) / lesson
     target = lab.root / folder
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(LESSONS / lesson, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     if variant == "finished":
         nbformat.write(finished(lesson), target / f"{lesson}.ipynb")
     return f"{folder}/{lesson}.ipynb"
@@ -53,7 +54,7 @@ def check_widgets(nb):
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("lesson", lessons())
 def test_lesson_in_jupyterlab(lesson, variant, lab, page, artifacts):
-    if variant != "solutions" and not (LESSONS / lesson / f"{lesson}.ipynb").exists():
+    if not (LESSONS / lesson / f"{lesson}.ipynb").exists():
         pytest.fail(f"lessons/{lesson} is not released: run `python -m grader release`")
     path = serve(lab, lesson, variant)
     nb = NotebookPage(page, lab)
