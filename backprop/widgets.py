@@ -3,6 +3,8 @@
 They work before a student writes any code; pass the student's own function as `mine` to see its
 answer printed beside the reference.
 """
+import threading
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,15 +24,25 @@ def slider(description, value, low, high, step=0.01):
                                style={"description_width": "initial"})
 
 
+# One drawing at a time: ipykernel 7 may handle a widget's message while another is being handled, and
+# pyplot's figures are shared (a figure closed by one drawing while another draws loses its canvas).
+DRAWING = threading.Lock()
+
+
 def live(draw, controls, layout="column"):
     """Controls (a dict name -> widget) above an Output that draw(**values) refills on every change."""
     out = widgets.Output()
 
     def redraw(change=None):
-        with out:
+        with DRAWING, out:
             out.clear_output(wait=True)
-            draw(**{name: c.value for name, c in controls.items()})
-            plt.show()
+            before = set(plt.get_fignums())
+            try:
+                draw(**{name: c.value for name, c in controls.items()})
+                plt.show()
+            finally:  # a drawing that failed half-way must not show up in the next one
+                for number in set(plt.get_fignums()) - before:
+                    plt.close(number)
 
     for control in controls.values():
         control.observe(redraw, names="value")
@@ -450,7 +462,6 @@ def _yours_training(mine, params, x, target, lr, steps):
 # --- lesson 08 ---
 
 import base64 as _base64  # noqa: E402
-import threading as _threading  # noqa: E402
 
 from . import network as _network  # noqa: E402
 
@@ -500,7 +511,7 @@ class XorTrainer:
             self.picture])
         self.box.trainer = self
         self.thread, self.running, self.redraws = None, False, 0
-        self.stop_requested = _threading.Event()
+        self.stop_requested = threading.Event()
         self.result = None  # (params, losses) of the last run
         self.preview()
 
@@ -552,7 +563,7 @@ class XorTrainer:
         self.running = True
         self.stop_requested.clear()
         self._enable(False)
-        self.thread = _threading.Thread(target=self._run, args=(self.values(),), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(self.values(),), daemon=True)
         self.thread.start()
 
     def stop(self):
@@ -690,7 +701,7 @@ def digit_drawing(params, images=None, labels=None):
         if pictures.grading():
             return
         o = outputs()
-        with out:
+        with DRAWING, out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(4.8, 2.9))
             best = int(np.argmax(o))

@@ -1,11 +1,12 @@
 """Run the browser and hub tests several times in a row while both cores are kept busy by another job.
 
-    .venv/bin/python benchmarks/flake_under_load.py [--runs 5] [--burners 2] [-m "browser or hub"]
+    .venv/bin/python benchmarks/flake_under_load.py [--runs 5] [--burners 2] [--workers 2] [-m "browser or hub"]
 
 The other job is `--burners` processes that spin on the CPU (and touch memory) for as long as the runs
-last, so every test sees a machine as loaded as CI's when another job shares it. Each run is plain
-pytest on the marked tests, one process (no xdist), no retry anywhere; the script prints each run's
-result and time, then the failures by test. Exit code 1 when any run failed.
+last, so every test sees a machine as loaded as CI's when another job shares it. Each run is pytest on
+the marked tests the way `make test` runs them (pytest-xdist, -n 2 --dist loadscope), no retry
+anywhere; the script prints each run's result and time, then the failures by test. Exit code 1 when
+any run failed.
 """
 import argparse
 import multiprocessing
@@ -33,6 +34,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--burners", type=int, default=2, help="CPU-bound processes beside the tests")
     parser.add_argument("-m", dest="marks", default="browser or hub", help="pytest -m expression")
+    parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers, as make test uses here")
     args = parser.parse_args()
     stop = multiprocessing.Event()
     burners = [multiprocessing.Process(target=burn, args=(stop,), daemon=True) for _ in range(args.burners)]
@@ -43,7 +45,8 @@ def main():
         for run in range(1, args.runs + 1):
             t0 = time.monotonic()
             done = subprocess.run([sys.executable, "-m", "pytest", "-m", args.marks, "-p", "no:cacheprovider",
-                                   "-q", "-rf"], cwd=ROOT, capture_output=True, text=True)
+                                   "-n", str(args.workers), "--dist", "loadscope", "-q", "-rf"],
+                                  cwd=ROOT, capture_output=True, text=True)
             seconds = time.monotonic() - t0
             summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
             for name in re.findall(r"^FAILED (\S+)", done.stdout, re.M):
