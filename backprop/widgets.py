@@ -39,10 +39,11 @@ def live(draw, controls, layout="column"):
             before = set(plt.get_fignums())
             try:
                 draw(**{name: c.value for name, c in controls.items()})
-                plt.show()
-            finally:  # a drawing that failed half-way must not show up in the next one
+            except Exception:  # a drawing that failed half-way must not show up in the next one
                 for number in set(plt.get_fignums()) - before:
                     plt.close(number)
+                raise
+            plt.show()
 
     for control in controls.values():
         control.observe(redraw, names="value")

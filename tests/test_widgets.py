@@ -54,3 +54,16 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatc
         step = getattr(control, "step", 1)
         control.value = control.value - step if control.value + step > control.max else control.value + step
     assert len(draws) == before + 1 and draws[-1] >= 1, "moving a control did not redraw"
+
+
+def test_a_drawing_that_fails_leaves_no_figure_behind():
+    """An explorer whose drawing raises half-way closes the figure it made (the next drawing would show it)."""
+    widgets.plt.close("all")
+
+    def draw(x):
+        widgets.plt.subplots()
+        raise ZeroDivisionError("half-way")
+
+    with pytest.raises(ZeroDivisionError):
+        widgets.live(draw, {"x": widgets.slider("x", 0.2, -1, 1, 0.05)})
+    assert widgets.plt.get_fignums() == []
