@@ -16,10 +16,10 @@ lab: $(VENV)/.student  ## set up and open JupyterLab on lessons/
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
 
 # Every test, on every core (pytest-xdist; --dist loadscope keeps each module on one worker).
-test: $(VENV)/.dev  ## set up and run every test (about 20 minutes on 2 cores)
+test: $(VENV)/.dev  ## set up and run every test (about 14 minutes on 2 cores)
 	$(BIN)/python -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
-# The inner loop: no real nbgrader runs, browsers, servers or walls (about 2 minutes). Narrow it to
+# The inner loop: no real nbgrader runs, browsers, servers or walls. Narrow it to
 # lessons with BACKPROP_LESSONS="06 07", or run one file: make test-quick PYTEST_ARGS=tests/test_lesson06.py
 QUICK = not (nbgrader or browser or binder or lock or sandbox or postgres or hub)
 test-quick: $(VENV)/.dev  ## the fast tests only (no nbgrader, browser, hub, database or wall)
