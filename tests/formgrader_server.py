@@ -83,7 +83,10 @@ def _wait_ready(proc, url, token, log_path):
         try:
             return api(url, token, "assignments", timeout=5)
         except (OSError, urllib.error.URLError):
-            time.sleep(0.2)
+            try:  # not answering yet: wait for the server to exit (the error above), at most 0.2 s
+                proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
     raise RuntimeError(f"formgrader not ready after {SERVER_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
 
 

@@ -149,7 +149,10 @@ class Hub:
                 with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2):
                     return self
             except (OSError, urllib.error.URLError):
-                time.sleep(0.3)
+                try:  # not answering yet: wait for the hub to exit (the error above), at most 0.3 s
+                    self.proc.wait(timeout=0.3)
+                except subprocess.TimeoutExpired:
+                    pass
         raise RuntimeError(f"the hub did not answer within {HUB_START_TIMEOUT} s:\n{self.log_tail()}")
 
     def stop(self):

@@ -79,7 +79,10 @@ class Lab:
                 self.api("GET", "/api/status", timeout=2)
                 return
             except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
+                try:  # not answering yet: wait for the server to exit (the error above), at most 0.2 s
+                    self.proc.wait(timeout=0.2)
+                except subprocess.TimeoutExpired:
+                    pass
         raise RuntimeError(f"jupyter lab not ready after {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
 
     def stop(self):

@@ -282,17 +282,21 @@ class NotebookPage:
         assert not ERROR_TEXT.search(text), f"cell {index}: the widget shows an error after {what}:\n{text[-1500:]}"
         return what
 
-    def wait_stable(self, index, quiet=0.3, timeout=60):
-        """Wait until the widget's signature stays the same for `quiet` seconds (a redraw has landed)."""
-        deadline = time.monotonic() + timeout
-        last = self.signature(index)
-        while time.monotonic() < deadline:
-            time.sleep(quiet)
-            now = self.signature(index)
-            if now == last:
-                return
-            last = now
-        raise Timeout(f"cell {index}'s widget kept changing for {timeout} s")
+    def wait_stable(self, index, quiet=300, timeout=60_000):
+        """Wait until the cell's output has not changed for `quiet` ms (a MutationObserver in the page)."""
+        settled = self.page.evaluate("""([index, quiet, timeout]) => new Promise(done => {
+            const node = document.querySelector(`[data-bp-cell="${index}"] .jp-Cell-outputArea`);
+            if (!node) { done(true); return; }
+            let timer = setTimeout(() => { observer.disconnect(); done(true); }, quiet);
+            const observer = new MutationObserver(() => {
+                clearTimeout(timer);
+                timer = setTimeout(() => { observer.disconnect(); done(true); }, quiet);
+            });
+            observer.observe(node, {subtree: true, childList: true, attributes: true, characterData: true});
+            setTimeout(() => { observer.disconnect(); done(false); }, timeout);
+        })""", [index, quiet, timeout])
+        if not settled:
+            raise Timeout(f"cell {index}'s widget kept changing for {timeout / 1000:.0f} s")
 
     # --- pictures -----------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ Screenshot: test-artifacts/browser/08_xor-training.png (the trainer after Stop).
 """
 import re
 import shutil
-import time
 
 import pytest
 
@@ -69,13 +68,13 @@ def test_xor_trainer_trains_redraws_and_stops(lab, page, artifacts):
     train.click()
 
     # Redraws while it trains: at least two new pictures after the click.
-    pictures, deadline = set(), time.monotonic() + RUN_TIMEOUT
-    preview = nb.signature(index)
-    while len(pictures) < 2 and time.monotonic() < deadline:
-        now = nb.signature(index)
-        if now != preview and "training:" in _status(cell):
-            pictures.add(now)
-        time.sleep(0.05)
+    pictures, last = set(), nb.signature(index)
+    status = f"(document.querySelector('[data-bp-cell=\"{index}\"] .widget-output') || {{}}).textContent || ''"
+    for n in (1, 2):
+        nb.wait(f"window.__bp.widgetSignature({index}) !== arg && ({status}).includes('training:')",
+                RUN_TIMEOUT * 1000, f"redraw {n} while training", arg=last)
+        last = nb.signature(index)
+        pictures.add(last)
     assert len(pictures) >= 2, "the picture did not redraw twice while training"
     assert stop.is_enabled() and train.is_disabled(), "the buttons should show a run in progress"
 
