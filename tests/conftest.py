@@ -23,10 +23,10 @@ os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 
-# The longest modules first, so that pytest-xdist's two workers end together (measured: the bank grades
-# in about 3 minutes, the lessons in the browser take 3 and 3, the class hub 3, the attack class 4).
-LONGEST_FIRST = ["test_lessons_browser.py", "test_untouched_lessons_browser.py", "test_autograde.py", "test_grader.py", "test_class_hub.py",
-                 "test_exchange_permissions.py", "test_postgres.py"]
+# The longest modules first (their durations are in docs/testing.md), so that pytest-xdist's two workers
+# end together.
+LONGEST_FIRST = ["test_lessons_browser.py", "test_untouched_lessons_browser.py", "test_autograde.py",
+                 "test_grader.py", "test_class_hub.py", "test_exchange_permissions.py", "test_postgres.py"]
 
 
 def pytest_collection_modifyitems(config, items):
