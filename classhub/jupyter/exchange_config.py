@@ -9,9 +9,11 @@ c = get_config()  # noqa: F821 (provided by traitlets)
 
 c.CourseDirectory.course_id = "backprop"
 c.Exchange.root = os.environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")
-# Submissions only their student and the instructors' group can open; collect skips forgeries.
+# Submissions only their student and the instructors' group can open; collect takes only what each
+# student handed in, timed by the kernel; feedback is released one student at a time.
 c.ExchangeFactory.submit = "private_exchange.PrivateSubmit"
 c.ExchangeFactory.collect = "private_exchange.PrivateCollect"
+c.ExchangeFactory.release_feedback = "private_exchange.PrivateReleaseFeedback"
 # The Validate button: a student's copy has empty graded cells (the hidden tests are added at grading),
 # so by default nbgrader says "Success" for any answer. Count the visible check cells too.
 c.Validator.validate_all = True
