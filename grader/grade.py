@@ -100,10 +100,11 @@ def ensure_assignments(course, lessons, url, scratch):
         root = _scratch_course(scratch / "generate", course)
         cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", "--force",
                f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}", f"--CourseDirectory.root={root}",
-               f"--CourseDirectory.db_url={url}", *[f"--CourseDirectory.assignment_id={m}" for m in missing[:1]]]
+               *[f"--CourseDirectory.assignment_id={m}" for m in missing[:1]]]
         for lesson in missing:
             cmd[-1] = f"--CourseDirectory.assignment_id={lesson}"
-            result = subprocess.run(cmd, cwd=root / "grader", env=tool_env(), capture_output=True, text=True)
+            result = subprocess.run(cmd, cwd=root / "grader", env=dict(tool_env(), **{gradebook.URL_ENV: url}),
+                                    capture_output=True, text=True)
             if result.returncode != 0:
                 raise SystemExit(f"nbgrader generate_assignment {lesson} failed:\n{result.stdout}{result.stderr}")
     for lesson in lessons:
@@ -128,11 +129,15 @@ def _groups(subs, jobs):
     return [[s for st in g for s in per_student[st]] for g in groups if g]
 
 
-def worker_argv(course, root, url, timeout, notebook_timeout, check_timeout):
-    """Stock `nbgrader autograde` on the throwaway course root, with the course's config and limits."""
+def worker_argv(course, root, timeout, notebook_timeout, check_timeout):
+    """Stock `nbgrader autograde` on the throwaway course root, with the course's config and limits.
+
+    The gradebook's URL (it may hold a password) is never an argument, which every user could read in
+    /proc: the worker's environment carries it (BACKPROP_GRADEBOOK_URL, read by the course's config).
+    """
     argv = [sys.executable, "-m", "nbgrader", "autograde", "--force",
             f"--NbGrader.config_file={course / 'grader' / 'nbgrader_config'}",
-            f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}",
+            f"--CourseDirectory.root={root}",
             "--CourseDirectory.assignment_id=*", f"--Execute.timeout={timeout}",
             f"--GuardedExecute.notebook_timeout={notebook_timeout}",
             f"--OutOfKernelCheck.case_timeout={check_timeout}"]
@@ -152,11 +157,11 @@ def stage(root, group):
 
 def run_workers(groups, course, url, scratch, env, limits, progress):
     """One nbgrader autograde process per group on its own throwaway course; returns [(root, group, log)]."""
-    procs = []
+    procs, env = [], dict(env, **{gradebook.URL_ENV: url})
     for k, group in enumerate(groups):
         root = _scratch_course(scratch / f"w{k}", course)
         stage(root, group)
-        procs.append((root, group, subprocess.Popen(worker_argv(course, root, url, *limits), cwd=root / "grader", env=env,
+        procs.append((root, group, subprocess.Popen(worker_argv(course, root, *limits), cwd=root / "grader", env=env,
                                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
     logs, t0 = {}, time.monotonic()
 

@@ -16,6 +16,8 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -90,15 +92,52 @@ def graded(pg, tmp_path_factory):
         for lesson, answers in lessons.items():
             course.submit(student, lesson, read("lessons", lesson) if answers is None else finished(lesson, answers))
     reference = pg.database("reference")
-    code, out = run("grader", "grade", "--course", course.root, "--jobs", "2", url=reference)
+    with CmdlineWatch(secret=re.search(r":([^:@/]+)@", reference).group(1)) as watch:
+        code, out = run("grader", "grade", "--course", course.root, "--jobs", "2", url=reference)
     assert code == 0, f"reference grading exited {code}:\n{out[-4000:]}"
     procs = {lesson: subprocess.Popen([sys.executable, "-m", "grader", "grade", lesson, "--course", str(course.root),
                                        "--jobs", "1"], cwd=ROOT, env=dict(os.environ, **{URL_ENV: url}),
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
              for lesson in LESSONS}
     outputs = {lesson: (p.communicate(timeout=GRADE_TIMEOUT)[0], p.returncode) for lesson, p in procs.items()}
-    return {"course": course, "url": url, "reference": reference,
+    return {"course": course, "url": url, "reference": reference, "watch": watch,
             "outputs": {lesson: (code, out) for lesson, (out, code) in outputs.items()}}
+
+
+class CmdlineWatch:
+    """Reads every process's arguments (/proc/PID/cmdline, readable by every user) while grading runs."""
+
+    def __init__(self, secret):
+        self.secret, self.workers, self.leaks = secret.encode(), set(), []
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._watch)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self):
+        while not self._stop.wait(0.02):
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    args = cmdline.read_bytes()
+                except OSError:
+                    continue
+                if b"autograde" in args and b"nbgrader" in args:
+                    self.workers.add(cmdline.parent.name)
+                if self.secret in args:
+                    self.leaks.append(args.replace(b"\0", b" ").decode(errors="replace"))
+
+
+def test_no_process_arguments_hold_the_gradebook_password(graded):
+    """Every user can read every process's arguments: the URL travels in the environment instead."""
+    watch = graded["watch"]
+    assert watch.workers, "the watch never saw an nbgrader autograde worker: it watched nothing"
+    assert not watch.leaks, f"the gradebook's password was on a command line: {watch.leaks[:3]}"
 
 
 def test_two_graders_at_once_lose_and_mix_nothing(graded):
