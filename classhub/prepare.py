@@ -17,8 +17,13 @@ every user, and the course (solutions/, the gradebook) must not be. Under CLASSH
   `backprop/` with outbound (2775), inbound (3773: group = instructors, setgid, sticky, not
   readable by others) and feedback (2771: others may only pass through).
 
+- the course (CLASSHUB_COURSE, default /srv/backprop-course), when the default is used and missing:
+  this checkout's solutions/ and grader/nbgrader_config.py, for the instructors' group only (2770).
+  Never the checkout itself: root runs the checkout, and instructors write the course.
+
 The groups CLASSHUB_STUDENTS_GROUP and CLASSHUB_INSTRUCTORS_GROUP (defaults backprop-students,
-backprop-instructors) are created when missing: add students and instructors to them.
+backprop-instructors) are created when missing: add students and instructors to them. Their members'
+home folders are made private (0700) on every start, whatever useradd's default left.
 """
 import fcntl
 import grp
@@ -31,9 +36,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safety  # noqa: E402 (classhub/safety.py)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 COURSE_ID = "backprop"
+DEFAULT_COURSE = "/srv/backprop-course"
 # What the students' environment is built from: a change to any of these rebuilds it.
 ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "classhub/prepare.py"]  # + backprop/, grader/
 
@@ -44,6 +53,7 @@ def settings(environ=os.environ):
     return {"prefix": prefix, "venv": prefix / "venv", "jupyter": prefix / "jupyter",
             "state": Path(environ.get("CLASSHUB_STATE", prefix / "state")),
             "exchange": Path(environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")),
+            "course": Path(environ.get("CLASSHUB_COURSE", DEFAULT_COURSE)),
             "students": environ.get("CLASSHUB_STUDENTS_GROUP", "backprop-students"),
             "instructors": environ.get("CLASSHUB_INSTRUCTORS_GROUP", "backprop-instructors"),
             "python": environ.get("CLASSHUB_PYTHON")}
@@ -177,6 +187,37 @@ def ensure_exchange(s):
         os.chmod(path, mode)
 
 
+def ensure_course(s):
+    """The default course, made once from this checkout (an existing one is the instructors': left alone)."""
+    course = s["course"]
+    if course.exists():
+        return
+    print(f"classhub: making the course {course} from {ROOT / 'solutions'} (for the group {s['instructors']})")
+    course.mkdir(parents=True)
+    shutil.copytree(ROOT / "solutions", course / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+    (course / "grader").mkdir()
+    shutil.copy(ROOT / "grader" / "nbgrader_config.py", course / "grader")
+    gid = ensure_group(s["instructors"])
+    for folder, _, files in os.walk(course):
+        os.chown(folder, 0, gid)
+        os.chmod(folder, 0o2770)
+        for name in files:
+            os.chown(os.path.join(folder, name), 0, gid)
+            os.chmod(os.path.join(folder, name), 0o660)
+
+
+def private_homes(s):
+    """Every student's and instructor's home folder 0700 (useradd's default is 0755 on some systems)."""
+    for group in (s["students"], s["instructors"]):
+        try:
+            members = grp.getgrnam(group).gr_mem
+        except KeyError:
+            continue
+        for user in members:
+            if safety.private_home(user):
+                print(f"classhub: {user}'s home folder was open to others: made it 0700")
+
+
 def prepare(environ=os.environ):
     """Everything above; returns the settings plus the Python and runtime environment used."""
     if os.geteuid() != 0:
@@ -192,6 +233,7 @@ def prepare(environ=os.environ):
         ensure_venv(s, python, env_extra)
         ensure_roles(s)
         ensure_exchange(s)
+        private_homes(s)
     s["state"].mkdir(parents=True, exist_ok=True)
     os.chmod(s["state"], 0o700)
     return s
@@ -199,4 +241,6 @@ def prepare(environ=os.environ):
 
 if __name__ == "__main__":
     done = prepare()
+    if "CLASSHUB_COURSE" not in os.environ:
+        ensure_course(done)
     print(json.dumps({k: str(v) for k, v in done.items()}))

@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT / "classhub"))
 import prepare  # noqa: E402 (classhub/prepare.py)
 
 HUB_START_TIMEOUT = 120   # s: hub and proxy answering (about 5 s here)
+UNVERIFIED = ssl._create_unverified_context()  # the tests' self-signed certificates
 STOP_TIMEOUT = 20         # s
 
 
@@ -56,6 +58,8 @@ class ClassHubSetup:
                         CLASSHUB_INSTRUCTORS_GROUP=f"{self.tag}-instructors")
         self.users = []
         self.s = prepare.prepare(self.env)  # students' env (reused), roles, groups, exchange
+        self.course = self.base / "no-course"  # for hubs that grade nothing: private, root's
+        self.course.mkdir(mode=0o700)
 
     @property
     def inbound(self):
@@ -124,20 +128,24 @@ def class_hub_setup():
 
 
 class Hub:
-    """`classhub/start` running (JupyterHub + configurable-http-proxy) with one shared password."""
+    """`classhub/start` running (JupyterHub + configurable-http-proxy): students log in with one shared
+    password, instructors with the admin password; `env` adds CLASSHUB_* settings (a certificate...)."""
 
-    def __init__(self, setup, log_path, course=None):
+    def __init__(self, setup, log_path, course=None, env=None):
         self.setup, self.log_path, self.course = setup, Path(log_path), course
         self.port, self.password = free_port(), secrets.token_urlsafe(12)
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.admin_password = secrets.token_urlsafe(32)
+        self.extra = dict(env or {})
+        scheme = "https" if "CLASSHUB_SSL_CERT" in self.extra else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.proc = None
 
     def start(self):
         env = dict(self.setup.env, CLASSHUB_AUTH="shared-password", CLASSHUB_SHARED_PASSWORD=self.password,
+                   CLASSHUB_ADMIN_PASSWORD=self.admin_password,
                    CLASSHUB_IP="127.0.0.1", CLASSHUB_PORT=str(self.port), CLASSHUB_HUB_PORT=str(free_port()),
-                   CLASSHUB_PROXY_API_PORT=str(free_port()))
-        if self.course:
-            env["CLASSHUB_COURSE"] = str(self.course)
+                   CLASSHUB_PROXY_API_PORT=str(free_port()), CLASSHUB_COURSE=str(self.course or self.setup.course))
+        env.update(self.extra)
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([str(ROOT / "classhub" / "start")], cwd=ROOT, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -146,7 +154,7 @@ class Hub:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"classhub/start exited {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2):
+                with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2, context=UNVERIFIED):
                     return self
             except (OSError, urllib.error.URLError):
                 try:  # not answering yet: wait for the hub to exit (the error above), at most 0.3 s

@@ -123,7 +123,7 @@ class Student:
         pg = self.page
         pg.goto(f"{self.hub.url}/hub/login")
         pg.fill("#username_input", self.user)
-        pg.fill("#password_input", self.hub.password)
+        pg.fill("#password_input", self.hub.admin_password if self.role == "instructor" else self.hub.password)
         pg.click("#login_submit")
         pg.wait_for_url(re.compile(rf"/user/{self.user}/lab"), timeout=LOGIN_TIMEOUT)
         pg.locator(".jp-LabShell").wait_for(timeout=LOGIN_TIMEOUT)
