@@ -266,9 +266,9 @@ def test_idle_servers_are_stopped(setup, tmp_path):
     token = secrets.token_hex(32)
     hub = Hub(setup, tmp_path / "cull.log", env={"CLASSHUB_IDLE_TIMEOUT": str(CULL_SECONDS),
                                                  "CLASSHUB_SERVICE_TOKEN": token, "CLASSHUB_INSECURE": "no-limits"})
+    idle = setup.add_user("student")  # before the hub starts: it reads the groups then
     try:
         hub.start()
-        idle = setup.add_user("student")
         _start_server(hub, token, idle)
         deadline = time.monotonic() + 120
         while _server(hub, token, idle):
