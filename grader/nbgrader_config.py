@@ -64,5 +64,11 @@ c.GenerateFeedback.preprocessors = [
 c.ZipCollectApp.collector_plugin = "grader.plugins.CourseFileNames"
 c.ExportApp.plugin_class = "grader.plugins.GradesCsv"
 c.GenerateFeedback.preprocessors.append("grader.plugins.FeedbackMessages")
+# A student's HTML never runs in the instructor's browser (formgrader's submission view) or on a
+# feedback page: sanitized, Markdown cells too (grader/sanitize.py).
+if pipeline is not None:
+    c.HTMLExporter.sanitize_html = True
+    c.HTMLExporter.filters = {"markdown2html": "grader.sanitize.markdown2html",
+                              "clean_html": "grader.sanitize.clean_html"}
 # Late penalties: nbgrader's LateSubmissionPlugin (c.LateSubmissionPlugin.penalty_method = "zero"),
 # or a plugin of your own in c.AssignLatePenalties.plugin_class; export and feedback subtract them.

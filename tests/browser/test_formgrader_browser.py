@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from attacks import ATTACKS, SIGMOID_WRONG
@@ -28,7 +29,17 @@ STUDENTS = {  # student -> (answers replaced in the finished notebook, expected 
     "honest": ({}, (2, 2)),
     "wrong": ({"sigmoid": SIGMOID_WRONG}, (1, 2)),
     "cheater": (ATTACKS["allclose"][1], (1, 2)),
+    "scripter": ({}, (2, 2)),  # right answers, and HTML that tries to run in the instructor's browser
 }
+PWN = "(window.__pwned = window.__pwned || []).push"
+SCRIPTS = [  # a Markdown cell and a code cell whose outputs carry scripts (the kernel produces them at grading)
+    nbformat.v4.new_markdown_cell(f"A note from the student. <img src=x onerror=\"{PWN}('md-img')\">"
+                                  f"<script>{PWN}('md-script')</script>"),
+    nbformat.v4.new_code_cell("from IPython.display import HTML, Javascript, display\n"
+                              f"display(HTML(\"<script>{PWN}('html-script')</script>"
+                              f"<img src=x onerror=\\\"{PWN}('html-img')\\\">\"))\n"
+                              f"display(Javascript(\"{PWN}('javascript')\"))"),
+]
 GRADE_TIMEOUT = 600     # s: grading the 3 notebooks (course build + grading + server: about 22 s here)
 
 
@@ -37,7 +48,10 @@ def graded(tmp_path_factory):
     """A temp course with the three students submitted and graded: (course, grader output, grade.json rows)."""
     course = TempCourse(tmp_path_factory.mktemp("formgrader-course"))
     for student, (answers, _) in STUDENTS.items():
-        course.submit(student, FF, finished(FF, answers))
+        nb = finished(FF, answers)
+        if student == "scripter":
+            nb.cells[1:1] = SCRIPTS
+        course.submit(student, FF, nb)
     result = subprocess.run([sys.executable, "-m", "grader", "grade", "--course", str(course.root), "--jobs", "2"],
                             cwd=ROOT, capture_output=True, text=True, timeout=GRADE_TIMEOUT, env=clean_env())
     out = result.stdout + result.stderr
@@ -144,3 +158,27 @@ def test_formgrader_shows_the_gradebook(graded, formgrader, fg_page, artifacts):
 
     # The notebook view needs MathJax (blocked above); any other script error is a failure.
     assert not script_errors(page), f"JavaScript errors in formgrader: {script_errors(page)}"
+
+
+def test_a_students_scripts_never_run_in_formgrader(graded, formgrader, fg_page, artifacts):
+    """The scripter's submission opened in formgrader: its scripts are on the page as text, and none ran."""
+    course, _, _ = graded
+    url, token = formgrader
+    from nbconvert import HTMLExporter
+    from nbgrader.api import Gradebook
+    from nbgrader.server_extensions.formgrader import handlers
+    with Gradebook(f"sqlite:///{course.root / 'grader' / 'gradebook.db'}") as gb:
+        submission = gb.find_submission_notebook(FF, FF, "scripter").id
+    graded_nb = course.root / "grader" / "autograded" / "scripter" / FF / f"{FF}.ipynb"
+    stock = HTMLExporter(template_name="formgrade", extra_template_basedirs=[handlers.template_path])
+    html, _ = stock.from_filename(str(graded_nb), resources={"index": 0, "total": 1, "base_url": "/"})
+    live = [m for m in ("onerror=\"(window", "<script>(window", "html-script", "javascript')") if m in html]
+    assert len(live) == 4, f"control: stock nbconvert would not render the scripts live ({live})"
+
+    page = fg_page
+    page.goto(f"{url}/formgrader/submissions/{submission}?token={token}", wait_until="load")
+    page.get_by_text("A note from the student.").first.wait_for()
+    page.locator(".output_html, .output_subarea").first.wait_for(state="attached")
+    page.screenshot(path=str(artifacts / "formgrader-scripter.png"), full_page=True)
+    ran = page.evaluate("window.__pwned || []")
+    assert ran == [], f"a student's script ran in the instructor's browser: {ran}"
