@@ -166,7 +166,8 @@ class LimitedSpawner(LocalProcessSpawner):
             drop_root()
         return preexec
 
-    async def stop(self, now=False):
-        await super().stop(now=now)
+    def run_post_stop_hook(self):
+        """After every stop, also of a server that died (the hub then never calls stop()): clean up."""
         clean_shm(self.user.name)
         self._group().remove()
+        return super().run_post_stop_hook()

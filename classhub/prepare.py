@@ -13,7 +13,9 @@ every user, and the course (solutions/, the gradebook) must not be. Under CLASSH
   the backprop and grader packages (copies, not editable links into the course: grader holds the
   grading steps the course's nbgrader_config.py loads, no solutions) and classhub/private_exchange.py (copied on every start).
 - `jupyter/student`, `jupyter/instructor`: the two roles' Jupyter config folders (JUPYTER_CONFIG_PATH).
-- the exchange (CLASSHUB_EXCHANGE, default /srv/nbgrader/exchange): root 1777; course folder
+- the exchange (CLASSHUB_EXCHANGE, default /srv/nbgrader/exchange), on a filesystem of its own
+  (STATE/exchange.img, CLASSHUB_EXCHANGE_SIZE, default 2G, loop-mounted nosuid,nodev,noexec on every
+  start unless something is mounted there already): root 1777; course folder
   `backprop/` with outbound (2775), inbound (3773: group = instructors, setgid, sticky, not
   readable by others) and feedback (2771: others may only pass through).
 
@@ -54,6 +56,8 @@ def settings(environ=os.environ):
             "state": Path(environ.get("CLASSHUB_STATE", prefix / "state")),
             "exchange": Path(environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")),
             "course": Path(environ.get("CLASSHUB_COURSE", DEFAULT_COURSE)),
+            "exchange_size": environ.get("CLASSHUB_EXCHANGE_SIZE", "2G"),
+            "insecure": safety.switched_off(environ),
             "students": environ.get("CLASSHUB_STUDENTS_GROUP", "backprop-students"),
             "instructors": environ.get("CLASSHUB_INSTRUCTORS_GROUP", "backprop-instructors"),
             "python": environ.get("CLASSHUB_PYTHON")}
@@ -175,8 +179,51 @@ def ensure_group(name):
         return grp.getgrnam(name).gr_gid
 
 
+def ensure_exchange_disk(s):
+    """The exchange on a filesystem of its own (an ext4 image of CLASSHUB_EXCHANGE_SIZE, loop-mounted):
+    a student who fills their submission folder fills the exchange, never the machine's disk."""
+    root, image = s["exchange"], s["state"] / "exchange.img"
+    if os.path.ismount(root) or "exchange-disk" in s["insecure"]:
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    s["state"].mkdir(parents=True, exist_ok=True)
+    os.chmod(s["state"], 0o700)
+    fresh = not image.exists()
+    try:
+        if fresh:
+            subprocess.run(["fallocate", "-l", s["exchange_size"], str(image)], check=True, capture_output=True)
+            subprocess.run(["mkfs.ext4", "-q", "-m", "0", str(image)], check=True, capture_output=True)
+        existing = any(root.iterdir())
+        if existing and fresh:  # an exchange from before: carried into its new filesystem
+            with tempfile.TemporaryDirectory(dir=s["state"]) as tmp:
+                _mount(image, tmp)
+                try:
+                    subprocess.run(["cp", "-a", f"{root}/.", tmp], check=True, capture_output=True)
+                finally:
+                    subprocess.run(["umount", tmp], check=True, capture_output=True)
+        elif existing:
+            raise OSError(f"{root} is not empty, and its filesystem {image} exists: move one of them aside")
+        _mount(image, root)
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = getattr(err, "stderr", b"") or b""
+        sys.exit(f"classhub: cannot give the exchange {root} a filesystem of its own ({err} {detail.decode().strip()}); "
+                 "without one, a student can fill the machine's disk through it. Mount a filesystem there "
+                 "yourself, or run without this protection by name: CLASSHUB_INSECURE=exchange-disk")
+
+
+def _mount(image, where):
+    subprocess.run(["mount", "-o", "loop,nosuid,nodev,noexec", str(image), str(where)], check=True, capture_output=True)
+
+
+def release_exchange_disk(s):
+    """Unmount the exchange's own filesystem (tests, uninstall); its image stays in the state folder."""
+    if os.path.ismount(s["exchange"]):
+        subprocess.run(["umount", "--lazy", str(s["exchange"])], check=False, capture_output=True)
+
+
 def ensure_exchange(s):
     """The exchange folders with the modes described above (re-applied on every start)."""
+    ensure_exchange_disk(s)
     gid = ensure_group(s["instructors"])
     root, course = s["exchange"], s["exchange"] / COURSE_ID
     layout = [(root, 0, 0o1777), (course, gid, 0o2775), (course / "outbound", gid, 0o2775),

@@ -4,7 +4,7 @@ Each check returns the problems it found as sentences (an empty list: safe). `ju
 exits with all of them unless the protection was switched off by name in CLASSHUB_INSECURE, a
 comma-separated list of: `http` (plain HTTP on other machines' reach), `permissions` (the code root
 runs or the course could be changed or read by others), `no-limits` (no per-student memory, CPU and
-task limits).
+task limits), `exchange-disk` (the exchange on the machine's own disk instead of a filesystem of its own).
 """
 import grp
 import ipaddress
@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 INSECURE_ENV = "CLASSHUB_INSECURE"
-SWITCHES = {"http", "permissions", "no-limits"}
+SWITCHES = {"http", "permissions", "no-limits", "exchange-disk"}
 
 
 def switched_off(environ=os.environ):

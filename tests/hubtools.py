@@ -53,7 +53,7 @@ class ClassHubSetup:
         self.base = Path(tempfile.mkdtemp(prefix=f"classhub-test-{tag}-", dir="/srv"))
         os.chmod(self.base, 0o755)
         self.env = dict(os.environ, CLASSHUB_EXCHANGE=str(self.base / "exchange"),
-                        CLASSHUB_STATE=str(self.base / "state"),
+                        CLASSHUB_STATE=str(self.base / "state"), CLASSHUB_EXCHANGE_SIZE="256M",
                         CLASSHUB_STUDENTS_GROUP=f"{self.tag}-students",
                         CLASSHUB_INSTRUCTORS_GROUP=f"{self.tag}-instructors")
         self.users = []
@@ -115,6 +115,7 @@ class ClassHubSetup:
             subprocess.run(["userdel", "--remove", user], capture_output=True)
         for group in (self.s["students"], self.s["instructors"]):
             subprocess.run(["groupdel", group], capture_output=True)
+        prepare.release_exchange_disk(self.s)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -144,7 +145,8 @@ class Hub:
         env = dict(self.setup.env, CLASSHUB_AUTH="shared-password", CLASSHUB_SHARED_PASSWORD=self.password,
                    CLASSHUB_ADMIN_PASSWORD=self.admin_password,
                    CLASSHUB_IP="127.0.0.1", CLASSHUB_PORT=str(self.port), CLASSHUB_HUB_PORT=str(free_port()),
-                   CLASSHUB_PROXY_API_PORT=str(free_port()), CLASSHUB_COURSE=str(self.course or self.setup.course))
+                   CLASSHUB_PROXY_API_PORT=str(free_port()), CLASSHUB_COURSE=str(self.course or self.setup.course),
+                   CLASSHUB_STATE=str(self.setup.base / f"state-{self.port}"))  # its own database and pid files
         env.update(self.extra)
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([str(ROOT / "classhub" / "start")], cwd=ROOT, env=env, stdout=self._log,

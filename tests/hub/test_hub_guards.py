@@ -262,6 +262,41 @@ print(done.stdout, done.stderr)
 """
 
 
+def test_dev_shm_holds_no_more_than_a_students_memory_and_is_emptied(setup, limited):
+    """/dev/shm is memory: what a student writes there counts against their limit and goes when their server stops."""
+    hub, token = limited
+    found = subprocess.run(["pgrep", "-u", setup.student, "-f", "jupyterhub-singleuser"], capture_output=True, text=True)
+    groups = _groups_of(int(found.stdout.split()[0]))
+    procs = [Path(f"/sys/fs/cgroup/{c}{groups[c]}/cgroup.procs") for c in ("memory", "pids", "cpu")]
+    target = Path(f"/dev/shm/fill-{setup.student}")
+
+    def join_students_group():  # the filler runs as one of the student's own processes would
+        for path in procs:
+            path.write_text(str(os.getpid()))
+    subprocess.run(["runuser", "-u", setup.student, "--", "dd", "if=/dev/zero", f"of={target}", "bs=16M", "count=100"],
+                   preexec_fn=join_students_group, capture_output=True, timeout=120)
+    assert target.exists() and target.stat().st_size <= 400 * 2 ** 20, target.stat().st_size
+    _api(hub, token, "DELETE", f"/hub/api/users/{setup.student}/server")
+    deadline = time.monotonic() + 60
+    while _server(hub, token, setup.student):
+        assert time.monotonic() < deadline, "the server did not stop"
+        time.sleep(0.5)
+    assert not target.exists(), "the student's /dev/shm file outlived their server"
+
+
+def test_the_exchange_cannot_fill_the_disk(setup):
+    """The exchange is a filesystem of its own: a student filling their submission folder fills only that."""
+    exchange = setup.s["exchange"]
+    assert os.path.ismount(exchange), f"{exchange} is on the machine's own disk"
+    folder = exchange / "backprop" / "inbound" / f"{setup.student}+01_error+filler"
+    done = setup.run_as(setup.student, ["sh", "-c", f"mkdir '{folder}' && head -c 400000000 /dev/zero > '{folder}/big'"],
+                        check=False)
+    assert done.returncode != 0 and "No space left" in done.stderr, done  # 400 MB into the tests' 256 MB exchange
+    assert (folder / "big").stat().st_dev != os.stat("/").st_dev
+    assert (folder / "big").stat().st_size < 256 * 2 ** 20
+    subprocess.run(["rm", "-rf", str(folder)], check=True)
+
+
 def test_idle_servers_are_stopped(setup, tmp_path):
     token = secrets.token_hex(32)
     hub = Hub(setup, tmp_path / "cull.log", env={"CLASSHUB_IDLE_TIMEOUT": str(CULL_SECONDS),
