@@ -22,7 +22,8 @@ from packaging.specifiers import SpecifierSet
 from course import ROOT
 
 STUDENT_TOOLS = {"jupyterlab", "numpy", "matplotlib", "ipywidgets"}
-DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub"}
+DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub",
+             "jupyterhub-idle-culler"}
 
 
 def _tool(name):

@@ -67,10 +67,10 @@ def _attack(setup, course, s):
     setup.run_as(s["carol"], ["mv", str(carol), str(setup.inbound / f"{s['carol']}+{LESSON}+{old}")])
 
     dave = submission_of(setup, s["dave"], LESSON)
-    home = f"/home/{s['dave']}"
+    notes = setup.s["exchange"] / f"notes-{s['dave']}.txt"  # the exchange root is 1777: same filesystem as the link
     setup.run_as(s["dave"], ["mkfifo", str(dave / "pipe")])
     setup.run_as(s["dave"], ["ln", "-s", "/nonexistent/file", str(dave / "dangling")])
-    setup.run_as(s["dave"], ["sh", "-c", f"echo mine > {home}/notes.txt && ln {home}/notes.txt '{dave}/hardlink.txt'"])
+    setup.run_as(s["dave"], ["sh", "-c", f"echo mine > '{notes}' && ln '{notes}' '{dave}/hardlink.txt'"])
     setup.run_as(s["dave"], ["sh", "-c", f"head -c 2000000 /dev/zero > '{dave}/big.bin'"])
     setup.run_as(s["dave"], ["sh", "-c", f": > '{dave}/submission_secret.txt'"])
 
