@@ -28,9 +28,10 @@ that folder) and are hub admins. Each role is a Jupyter config folder put first 
 JUPYTER_CONFIG_PATH (classhub/jupyter/student, classhub/jupyter/instructor, copied by prepare.py).
 
 Refused at start (classhub/safety.py; each can be switched off only by name in CLASSHUB_INSECURE):
-plain HTTP beyond 127.0.0.1 (`http`: give CLASSHUB_SSL_CERT and CLASSHUB_SSL_KEY, or a TLS proxy and
-CLASSHUB_PUBLIC_URL=https://...), code root runs or a course others can change or read
-(`permissions`), and no per-student limits (`no-limits`, classhub/limits.py: CLASSHUB_MEM_LIMIT,
+plain HTTP beyond 127.0.0.1 (`http`: give CLASSHUB_SSL_CERT and CLASSHUB_SSL_KEY, or listen on
+127.0.0.1 behind a TLS proxy with CLASSHUB_PUBLIC_URL=https://...), code root runs or a course others can change or read
+(`permissions`), the exchange on the machine's own disk (`exchange-disk`), and no per-student
+limits (`no-limits`, classhub/limits.py: CLASSHUB_MEM_LIMIT,
 CLASSHUB_CPU_LIMIT, CLASSHUB_TASKS_LIMIT). Idle servers are stopped after CLASSHUB_IDLE_TIMEOUT
 seconds (default 3600; jupyterhub-idle-culler as a hub service).
 """

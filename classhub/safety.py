@@ -37,14 +37,16 @@ def loopback(ip):
 
 
 def transport_problems(ip, cert, key, public_url):
-    """Plain HTTP is only for this machine (or behind a TLS proxy that says so with an https public URL)."""
+    """Plain HTTP only where no other machine can reach it: the hub on a loopback address (alone, or
+    behind a TLS proxy on this machine). An https public URL alone proves no proxy stands in front."""
     if cert or key:
         missing = [name for name, path in (("CLASSHUB_SSL_CERT", cert), ("CLASSHUB_SSL_KEY", key))
                    if not path or not Path(path).is_file()]
         return [f"{name} must name a readable file" for name in missing]
-    if loopback(ip) or (public_url or "").startswith("https://"):
+    if loopback(ip):
         return []
-    return [f"the hub would listen on {ip} with plain HTTP: passwords and session cookies would cross the "
+    behind = f" (a public URL {public_url} does not stop others reaching {ip} directly)" if public_url else ""
+    return [f"the hub would listen on {ip} with plain HTTP{behind}: passwords and session cookies would cross the "
             "network in clear. Give it a certificate (CLASSHUB_SSL_CERT and CLASSHUB_SSL_KEY), or listen on "
             "127.0.0.1 behind a TLS proxy (CLASSHUB_IP=127.0.0.1, CLASSHUB_PUBLIC_URL=https://...), or accept "
             f"plain HTTP by name: {INSECURE_ENV}=http"]

@@ -27,6 +27,9 @@ def main(argv=None):
     export_cmd = commands.add_parser("export", help="grades CSV and class report in grader/exports")
     edition_cmd = commands.add_parser("student-edition", help="copy the course without solutions or grading")
     edition_cmd.add_argument("dest", help="a new folder for the student edition")
+    edition_cmd.add_argument("--class-image", action="store_true",
+                             help="add nbgrader (the Assignments tab) to binder/requirements.txt: the source of a "
+                                  "class hub's students' image (classhub/z2jh-values.yaml)")
     link_cmd = commands.add_parser("binder-link", help="print the Binder link and badge for this clone's GitHub remote")
     link_cmd.add_argument("--remote", default="origin", help="git remote of your fork on GitHub (default: origin)")
     link_cmd.add_argument("--ref", default=None, help="branch, tag or commit (default: the remote's default branch)")
@@ -62,7 +65,7 @@ def main(argv=None):
     elif args.command == "student-edition":
         from . import edition
         try:
-            files = edition.make(args.dest, args.course)
+            files = edition.make(args.dest, args.course, class_image=args.class_image)
         except (FileExistsError, RuntimeError) as exc:
             print(f"student-edition: {exc}", file=sys.stderr)
             return 2

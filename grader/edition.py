@@ -4,7 +4,9 @@ For instructors who publish the student repository (e.g. on Binder) and keep sol
 What stays: lessons/ (released notebooks), the backprop package (the lessons' pictures, widgets and
 checks need it; note that its `reference` module holds the math of every graded function, which
 later lessons import by design), binder/, environment.yml, pyproject.toml, constraints.txt and a
-student README and Makefile.
+student README and Makefile. With class_image, binder/requirements.txt also pins nbgrader (the
+students' Assignments tab), so that repo2docker builds a class hub's students' image from it
+(classhub/z2jh-values.yaml) with nothing of the instructors' in it.
 """
 import shutil
 from pathlib import Path
@@ -41,7 +43,16 @@ $(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml
 """
 
 
-def make(dest, root=ROOT):
+def pinned(package, root=ROOT):
+    """The `package==version` line constraints.txt pins package to."""
+    for line in (Path(root) / "constraints.txt").read_text().splitlines():
+        requirement = line.split("#")[0].strip()
+        if requirement.lower().startswith(f"{package.lower()}=="):
+            return requirement
+    raise RuntimeError(f"constraints.txt does not pin {package}")
+
+
+def make(dest, root=ROOT, class_image=False):
     """Write the student edition into dest (which must not exist yet); return the files written."""
     dest = Path(dest)
     if dest.exists():
@@ -56,6 +67,10 @@ def make(dest, root=ROOT):
             shutil.copy2(src, dest / name)
     (dest / "README.md").write_text(README)
     (dest / "Makefile").write_text(MAKEFILE)
+    if class_image:
+        with (dest / "binder" / "requirements.txt").open("a") as requirements:
+            requirements.write("-c ../constraints.txt  # nbgrader's own dependencies, pinned as the course's\n"
+                               f"{pinned('nbgrader', root)}  # the Assignments tab of a class hub\n")
     leaks = [str(p) for p in dest.rglob("*.ipynb") if any(m in p.read_text() for m in HIDDEN_MARKERS)]
     if leaks:
         shutil.rmtree(dest)
