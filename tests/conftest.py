@@ -26,7 +26,8 @@ os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.g
 # The longest modules first (their durations are in docs/testing.md), so that pytest-xdist's two workers
 # end together.
 LONGEST_FIRST = ["test_lessons_browser.py", "test_untouched_lessons_browser.py", "test_autograde.py",
-                 "test_grader.py", "test_class_hub.py", "test_exchange_permissions.py", "test_postgres.py"]
+                 "test_grader.py", "test_class_hub.py", "test_collect_trusts_nothing.py", "test_hub_guards.py",
+                 "test_exchange_permissions.py", "test_postgres.py"]
 
 
 def pytest_collection_modifyitems(config, items):
