@@ -21,7 +21,7 @@ test: $(VENV)/.dev  ## set up and run every test (about 14 minutes on 2 cores)
 
 # The inner loop: no real nbgrader runs, browsers, servers or walls. Narrow it to
 # lessons with BACKPROP_LESSONS="06 07", or run one file: make test-quick PYTEST_ARGS=tests/test_lesson06.py
-QUICK = not (nbgrader or browser or binder or lock or sandbox or postgres or hub)
+QUICK = not (nbgrader or browser or binder or lock or wall or postgres or hub)
 test-quick: $(VENV)/.dev  ## the fast tests only (no nbgrader, browser, hub, database or wall)
 	$(BIN)/python -m pytest -n auto --dist loadscope -m "$(QUICK)" $(PYTEST_ARGS)
 

@@ -1,9 +1,11 @@
 """Shared code for the backpropagation course: reference math, pictures, widgets and checks.
 
 Modules:
-    reference  the math of every graded function (what later lessons import)
+    reference  the math of every graded function (what later lessons import), and the one training loop
+    network    the course's network with bias: other activations, the story's rule, the digits
     mistakes   known-wrong versions of each graded function, with the words that name them
     checks     visible checks and hidden-test helpers that say what an answer looks like
-    pictures   matplotlib drawings (networks, curves, bars)
-    widgets    ipywidgets explorers built on pictures and reference
+    xor_data   lesson 08's XOR rows and its saved convergence sweep; digits: lesson 10's data and settings
+    pictures   matplotlib drawings (networks, curves, bars), a module per lesson group
+    widgets    ipywidgets explorers built on pictures and reference, a module per lesson group
 """

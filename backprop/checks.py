@@ -20,6 +20,9 @@ from .mistakes import own_copy  # noqa: F401 (public: build expected answers the
 
 _MISSING = object()
 VALUES = "values"  # a Difference's `what` when only the numbers differ
+# Short labels of a failure (the class report counts them; feedback names them), beside each mistake's own label.
+WRONG_VALUES, NOT_WRITTEN, RAISES, MUTATES = "wrong values", "not written", "raises an error", "mutates its argument"
+CALLS_REFERENCE, TOO_SLOW = "calls the course's own version", "too slow (time limit)"
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -37,9 +40,10 @@ class CheckFailed(AssertionError):
 
 @dataclass(frozen=True)
 class Difference:
-    """How an answer differs from the expected one: what (VALUES or a sentence), and where inside it."""
+    """How an answer differs from the expected one: what (VALUES or a sentence), where inside it, its label."""
     what: str
     where: tuple = ()
+    label: str = WRONG_VALUES
 
     @property
     def only_values(self):
@@ -47,7 +51,7 @@ class Difference:
 
     def inside(self, step):
         """The same difference, one level deeper (step like "item 0" or "['W_ih']")."""
-        return Difference(self.what, (step,) + self.where)
+        return Difference(self.what, (step,) + self.where, self.label)
 
     def __str__(self):
         return ": ".join(self.where + (self.what,))
@@ -79,16 +83,22 @@ def explain(name, args, got, difference, hidden=True):
     The catalogued mistake that gives the same answer on these args, else the difference itself;
     hidden explanations never show values.
     """
-    named = diagnose(name, args, got)
-    if named:
-        return named
+    return diagnosis(name, args, got, difference, hidden)[0]
+
+
+def diagnosis(name, args, got, difference, hidden=True):
+    """(sentence, label) for a wrong answer: explain's sentence and the short label the reports count."""
+    mistake = diagnose(name, args, got)
+    if mistake:
+        return mistake.message, mistake.label
     if difference.only_values:
-        return str(Difference("returned wrong values" if hidden else f"returned {_show(got)}", difference.where))
-    return str(difference)
+        return str(Difference("returned wrong values" if hidden else f"returned {_show(got)}", difference.where)), \
+            difference.label
+    return str(difference), difference.label
 
 
 def changed_argument(name, before, after):
-    """The sentence for an answer that changed one of its arguments in place, or None when none changed."""
+    """The sentence for an answer that changed one of its arguments in place (label MUTATES), or None."""
     ref_fn = getattr(reference, name, None)
     names = _param_names(ref_fn, before) if ref_fn else [f"arg{i}" for i in range(len(before))]
     for arg_name, b, a in zip(names, before, after):
@@ -174,7 +184,8 @@ def _compare_array(got, want):
     if not isinstance(got, np.ndarray):
         return Difference(f"returned {_kind(got)}, but it should return a numpy array of shape {want.shape}")
     if got.shape != want.shape:
-        return Difference(_shape_problem(got.shape, want.shape))
+        text, label = _shape_problem(got.shape, want.shape)
+        return Difference(text, label=label)
     if got.dtype == np.bool_ and want.dtype != np.bool_:
         return Difference("returned an array of booleans (True/False), but it should return numbers (e.g. .astype(float))")
     try:
@@ -197,15 +208,17 @@ def _compare_number(got, want):
 
 
 def _shape_problem(got, want):
+    """(sentence, label) for an array of the wrong shape."""
     if len(want) == 2 and want[1] == 1:
         if got == (want[0],):
             return (f"returned a 1-D array of shape {got}: the course uses column vectors, shape {want}; "
-                    "keep the 2-D shapes (use @ and .T on (n, 1) columns, or reshape(-1, 1))")
+                    "keep the 2-D shapes (use @ and .T on (n, 1) columns, or reshape(-1, 1))"), "1-D result"
         if got == (1, want[0]):
-            return f"returned a row of shape {got}: the course uses column vectors, shape {want}"
+            return f"returned a row of shape {got}: the course uses column vectors, shape {want}", "row instead of column"
     if len(got) == 2 and got == want[::-1]:
-        return f"returned shape {got}, the transpose of the expected {want}: check which side each factor goes"
-    return f"returned shape {got}, but the answer has shape {want}"
+        return f"returned shape {got}, the transpose of the expected {want}: check which side each factor goes", \
+            "wrong shape"
+    return f"returned shape {got}, but the answer has shape {want}", "wrong shape"
 
 
 def _call_student(fn, args, name, ref_fn, where):
@@ -238,28 +251,33 @@ def explain_exception(name, args, kind, text):
 
     Names the catalogued mistake that raises the same exception on these args, when there is one.
     """
+    return exception_diagnosis(name, args, kind, text)[0]
+
+
+def exception_diagnosis(name, args, kind, text):
+    """(sentence, label) for an answer that raised `kind` with message `text` (see explain_exception)."""
     if text == REFERENCE_CALLED:
         return (f"calls the course's own {name} (backprop.reference): this function is yours to write; "
-                "functions of earlier lessons may be used")
+                "functions of earlier lessons may be used"), CALLS_REFERENCE
     message = f"raised {kind}: {text}" if text else f"raised {kind}"
     for mistake in mistakes.for_function(name):
         try:
             mistake.compute(*copy.deepcopy(args))
         except Exception as other:
             if type(other).__name__ == kind and str(other) == text:
-                return f"{message}\nThis looks like a known slip: {mistake.message}"
-    return message
+                return f"{message}\nThis looks like a known slip: {mistake.message}", mistake.label
+    return message, {"NotImplementedError": NOT_WRITTEN, "Timeout": TOO_SLOW}.get(kind, RAISES)
 
 
 def diagnose(name, args, got):
-    """The message of the first catalogued mistake whose answer equals got, or None."""
+    """The first catalogued mistake (backprop.mistakes.Mistake) whose answer equals got, or None."""
     for mistake in mistakes.for_function(name):
         try:
             their = mistake.compute(*copy.deepcopy(args))
         except Exception:
             continue
         if compare(got, their) is None:
-            return mistake.message
+            return mistake
     return None
 
 

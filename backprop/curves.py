@@ -1,7 +1,7 @@
 """Bent scalar functions of a weight matrix, for gradient checks (lesson 06's hidden tests).
 
 They live in the package, not in a test cell, so that the out-of-kernel grader can send
-`functools.partial(curve, *plain_data)` to a sandboxed child by name (grader/sandbox.py `encode`).
+`functools.partial(curve, *plain_data)` to a walled child by name (grader/autograde/out_of_kernel.py `encode`).
 Each is strongly curved, so forward and central differences disagree far beyond 1e-7.
 """
 import numpy as np

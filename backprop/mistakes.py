@@ -3,6 +3,7 @@
 A check that finds a student's answer equal to one of these on its fixtures says that sentence
 instead of a bare "wrong". The lists are ordered: the first matching mistake is the one named.
 """
+import random
 import types
 from dataclasses import dataclass
 from typing import Callable
@@ -421,31 +422,32 @@ def _nudge_sequential(m, b, x, target, lr):
 
 
 def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step", reduce=np.mean):
-    """reference.train with one slip (lesson 08): another visiting order, loss measure or reduction."""
-    import random
+    """reference.train (its loop, run_epochs) with one slip (lesson 08): another visiting order, loss or reduction."""
     rng, python_rng = np.random.default_rng(seed), random.Random(seed)
-    n = len(inputs)
-    losses = []
-    for _ in range(epochs):
+
+    def visit(n):
         if order == "one generator":
-            visit = rng.permutation(n)
-        elif order == "same every epoch":
-            visit = np.random.default_rng(seed).permutation(n)
-        elif order == "python random":
-            visit = list(range(n))
-            python_rng.shuffle(visit)
-        else:
-            visit = range(n)
-        costs = []
-        for i in visit:
-            x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
-            before = ref.cost(t, ref.predict(params, x))
-            params = ref.train_step(params, x, t, lr)
-            costs.append(ref.cost(t, ref.predict(params, x)) if measure == "after step" else before)
+            return rng.permutation(n)
+        if order == "same every epoch":
+            return np.random.default_rng(seed).permutation(n)
+        if order == "python random":
+            rows = list(range(n))
+            python_rng.shuffle(rows)
+            return rows
+        return range(n)
+
+    def step(params, x, t):
+        before = ref.cost(t, ref.predict(params, x))
+        params = ref.train_step(params, x, t, lr)
+        return params, ref.cost(t, ref.predict(params, x)) if measure == "after step" else before
+
+    def loss(costs, params):
         if measure == "end of epoch":
-            costs = [ref.cost(targets[i].reshape(-1, 1), ref.predict(params, inputs[i].reshape(-1, 1))) for i in range(n)]
-        losses.append(float(reduce(costs)))
-    return params, losses
+            costs = [ref.cost(targets[i].reshape(-1, 1), ref.predict(params, inputs[i].reshape(-1, 1)))
+                     for i in range(len(inputs))]
+        return float(reduce(costs))
+
+    return ref.run_epochs(params, inputs, targets, epochs, step, visit, loss)
 
 
 def for_function(name):

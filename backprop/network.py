@@ -29,6 +29,15 @@ ACTIVATIONS = {a.name: a for a in (SIGMOID, TANH, RELU)}
 RULES = ("exact", "story")  # the chain rule's hidden errors, or the story's W_ho.T @ e_o
 
 
+def activation_values(z):
+    """For one weighted sum z: {name: (output y, slope)} of sigmoid, tanh and ReLU, slopes as the network writes them."""
+    values = {}
+    for name, activation in ACTIVATIONS.items():
+        y = float(activation.f(z))
+        values[name] = (y, float(activation.slope(z, y)))
+    return values
+
+
 def init_params(n_inputs, n_hidden, n_outputs, seed=0, scale=1.0):
     """Weights and biases drawn uniformly from [-scale, scale] by one seeded generator."""
     rng = np.random.default_rng(seed)
@@ -78,28 +87,14 @@ def train(params, inputs, targets, lr, epochs, seed=0, hidden=SIGMOID, rule="exa
     when it returns False training stops early, keeping what was learnt so far.
     """
     rng = np.random.default_rng(seed)
-    losses = []
-    for epoch in range(epochs):
-        costs = []
-        for i in rng.permutation(len(inputs)):
-            x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
-            costs.append(ref.cost(t, predict(params, x, hidden)))
-            params = train_step(params, x, t, lr, hidden, rule)
-        losses.append(float(np.mean(costs)))
-        last = epoch == epochs - 1
-        if on_epoch is not None and (last or (every and (epoch + 1) % every == 0)):
-            if on_epoch(epoch, params, losses) is False:
-                break
-    return params, losses
+
+    def step(params, x, t):
+        before = ref.cost(t, predict(params, x, hidden))
+        return train_step(params, x, t, lr, hidden, rule), before
+    return ref.run_epochs(params, inputs, targets, epochs, step, rng.permutation, every=every, on_epoch=on_epoch)
 
 
 def accuracy(params, images, labels, hidden=SIGMOID):
     """Fraction of images (n, n_pixels) whose largest output is at their label (n,)."""
     outputs = predict(params, np.asarray(images, dtype=float).T, hidden)
     return float(np.mean(np.argmax(outputs, axis=0) == np.asarray(labels)))
-
-
-def batch_cost(params, inputs, targets, hidden=SIGMOID):
-    """Mean over the rows of inputs/targets of each example's cost sum((t - o)**2)."""
-    o = predict(params, np.asarray(inputs, dtype=float).T, hidden)
-    return float(np.mean(np.sum((np.asarray(targets, dtype=float).T - o) ** 2, axis=0)))

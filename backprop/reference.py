@@ -1,4 +1,6 @@
-"""Reference math for every graded function, written to read like the course's notation.
+"""Reference math for every graded function, written to read like the course's notation, and the math the
+pictures and explorers compute with (blame parts, a descent path, relative errors, training runs and the one
+training loop, run_epochs, that every train of the course runs on).
 
 Vectors are column vectors of shape (n, 1); a weight matrix is indexed W[destination, source],
 so W_ih has shape (n_hidden, n_inputs) and W_ho has shape (n_outputs, n_hidden).
@@ -46,6 +48,14 @@ def hidden_errors_proportional(W_ho, output_errors):
     return shares.T @ output_errors
 
 
+def blame_parts(W_ho, output_errors, proportional=True):
+    """parts[i, j] = hidden node j's part of output i's error, shape (n_outputs, n_hidden); columns sum to e_h."""
+    W = np.asarray(W_ho, dtype=float)
+    e = np.asarray(output_errors, dtype=float).reshape(-1, 1)
+    shares = W / W.sum(axis=1, keepdims=True) if proportional else W
+    return shares * e
+
+
 # --- 03 hidden errors as a matrix ------------------------------------------------------------
 
 def hidden_errors(W_ho, output_errors):
@@ -69,9 +79,29 @@ def nudge_line(m, b, x, target, lr):
     return m + lr * error * x, b + lr * error
 
 
+def descent_path(w, x, target, lr, steps):
+    """Weights visited by `steps` nudges w += lr * (target - w*x) * x on one point: a list of steps + 1 numbers."""
+    path = [float(w)]
+    for _ in range(steps):
+        w = w + lr * (target - w * x) * x
+        path.append(float(w))
+    return path
+
+
 def sigmoid_slope_from_output(y):
     """Slope of the sigmoid where its output is y (already squashed): y * (1 - y)."""
     return y * (1 - y)
+
+
+def one_input_cost(w, x, target):
+    """Cost (target - sigmoid(w x))**2 of one sigmoid node with one input x, for a weight w (any shape)."""
+    return (target - sigmoid(np.asarray(w) * x)) ** 2
+
+
+def one_input_cost_slope(w, x, target):
+    """The chain rule's dC/dw for that node: -2 (t - o) * o (1 - o) * x."""
+    o = sigmoid(w * x)
+    return -2 * (target - o) * sigmoid_slope_from_output(o) * x
 
 
 # --- 05 the delta-weight formula -------------------------------------------------------------
@@ -108,7 +138,42 @@ def exact_hidden_errors(W_ho, output_errors, outputs):
     return W_ho.T @ (output_errors * outputs * (1 - outputs))
 
 
+def relative_error(a, b):
+    """|a - b| / (|a| + |b|) element-wise: 0 when equal, 1 when opposite signs or one is 0 (0 where both are 0)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    total = np.abs(a) + np.abs(b)
+    return np.divide(np.abs(a - b), total, out=np.zeros_like(total), where=total > 0)
+
+
+def difference_errors(f, w, slope, eps_values):
+    """Relative errors of the forward and central difference slopes of scalar f at w, against slope: two arrays."""
+    eps = np.asarray(eps_values, dtype=float)
+    forward = np.array([(f(w + e) - f(w)) / e for e in eps])
+    central = np.array([(f(w + e) - f(w - e)) / (2 * e) for e in eps])
+    return relative_error(forward, slope), relative_error(central, slope)
+
+
+def half_cost_slopes(W_ih, W_ho, x, t):
+    """Slopes of C/2, minus lesson 05's delta weights at lr = 1: {rule: {"W_ih": ..., "W_ho": ...}}, shaped like W.
+
+    Rule "story" sends the hidden errors back as W_ho.T @ e_o, rule "exact" by the chain rule.
+    """
+    h, o = feedforward(W_ih, W_ho, x)
+    e_o = output_error(t, o)
+    slope_ho = -delta_weights(e_o, o, h, 1.0)
+    return {"story": {"W_ih": -delta_weights(hidden_errors(W_ho, e_o), h, x, 1.0), "W_ho": slope_ho},
+            "exact": {"W_ih": -delta_weights(exact_hidden_errors(W_ho, e_o, o), h, x, 1.0), "W_ho": slope_ho}}
+
+
 # --- 07 bias, and one full training step -----------------------------------------------------
+
+NOT_INPUTS, NOT_TARGETS = (0.0, 1.0), (1.0, 0.0)  # the stuck-node task: input 0 -> answer 1, input 1 -> answer 0
+
+
+def node_cost(w, b=0.0):
+    """Cost of one sigmoid node o = sigmoid(w x + b) on the stuck-node task: sum over both inputs of (t - o)^2."""
+    return float(sum((t - sigmoid(w * x + b)) ** 2 for x, t in zip(NOT_INPUTS, NOT_TARGETS)))
+
 
 def delta_bias(errors, outputs, lr):
     """Bias change of a layer: the delta-weight formula with an input that is always 1, shape (n, 1)."""
@@ -129,6 +194,19 @@ def train_step(params, x, target, lr):
             "W_ho": W_ho + delta_weights(e_o, o, h, lr), "b_o": b_o + delta_bias(e_o, o, lr)}
 
 
+def training_run(step, params, x, target, lr, steps):
+    """Call step(params, x, target, lr) `steps` times on one example; return (costs, outputs, final params).
+
+    costs[k] and outputs[k] (a flat array) are the network's before step k + 1; the last entries are after the last step.
+    """
+    outputs = [predict(params, x).ravel()]
+    for _ in range(steps):
+        params = step(params, x, target, lr)
+        outputs.append(predict(params, x).ravel())
+    costs = [cost(target.ravel(), o) for o in outputs]
+    return costs, np.array(outputs), params
+
+
 # --- 08 XOR: training and predicting ---------------------------------------------------------
 
 def predict(params, x):
@@ -144,14 +222,36 @@ def train(params, inputs, targets, lr, epochs, seed=0):
     losses[k] the mean over epoch k of each example's cost just before its update.
     """
     rng = np.random.default_rng(seed)
+
+    def step(params, x, t):
+        before = cost(t, predict(params, x))
+        return train_step(params, x, t, lr), before
+    return run_epochs(params, inputs, targets, epochs, step, rng.permutation)
+
+
+def mean_cost(costs, params):
+    """An epoch's loss: the mean of its examples' costs, a Python float (params unused)."""
+    return float(np.mean(costs))
+
+
+def run_epochs(params, inputs, targets, epochs, step, order, loss=mean_cost, every=None, on_epoch=None):
+    """The training loop: each epoch visits the rows order(n) of inputs (n, n_in) / targets (n, n_out) as columns.
+
+    step(params, x, t) returns (new params, that example's cost); an epoch's loss is loss(costs, params),
+    params as they are after the epoch. on_epoch(epoch, params, losses) is called after every `every`
+    epochs (and after the last); when it returns False training stops early. Returns (params, losses).
+    """
     losses = []
-    for _ in range(epochs):
+    for epoch in range(epochs):
         costs = []
-        for i in rng.permutation(len(inputs)):
-            x, t = inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1)
-            costs.append(cost(t, predict(params, x)))
-            params = train_step(params, x, t, lr)
-        losses.append(float(np.mean(costs)))
+        for i in order(len(inputs)):
+            params, example_cost = step(params, inputs[i].reshape(-1, 1), targets[i].reshape(-1, 1))
+            costs.append(example_cost)
+        losses.append(loss(costs, params))
+        last = epoch == epochs - 1
+        if on_epoch is not None and (last or (every and (epoch + 1) % every == 0)):
+            if on_epoch(epoch, params, losses) is False:
+                break
     return params, losses
 
 

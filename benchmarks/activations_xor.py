@@ -18,11 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop import network
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from backprop import network  # noqa: E402
-
 OUTPUT = ROOT / "backprop" / "xor_activations.py"
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TARGETS = np.array([[0], [1], [1], [0]], dtype=float)
@@ -100,7 +98,6 @@ def write_module(settings, results):
 
 def verify(n_starts):
     """Recompute the first n_starts starts of every net and activation; return the entries that differ."""
-    sys.path.insert(0, str(ROOT))
     from backprop import xor_activations as saved
     settings = saved.SETTINGS
     fresh = collect(settings, range(n_starts))

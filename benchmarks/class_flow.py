@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/class_flow.py [--students 60] [--jobs N] [--write-docs]
 
 Set-up (not timed): a throwaway course (the repo's nbgrader config, solutions and lessons), its
-gradebook a PostgreSQL database on a server tests/postgres.py starts here as an ordinary user, and
+gradebook a PostgreSQL database on a server coursekit/postgres.py starts here as an ordinary user, and
 nbgrader's exchange in a temp folder. The instructor runs `nbgrader generate_assignment` and
 `release_assignment` for lesson 01; every student has a home of their own holding the released notebook,
 answered (a third finished, the rest with an answer from tests/bank/01_error.toml: other correct
@@ -15,11 +15,19 @@ PostgreSQL), `nbgrader generate_feedback`, `nbgrader release_feedback`. Checked 
 student's score in the gradebook is the expected one, one feedback file per student is in the exchange,
 and a student can fetch theirs with `nbgrader fetch_feedback`. Prints the table; --write-docs puts it
 into docs/class_hub.md under its own heading (other sections of that file are left as they are).
+
+--keep DIR adds three students who make trouble (a kernel that dies, a cell over the time limit, an
+np.allclose cheat), exports grades.csv and report.html, and keeps every result an instructor sees in DIR,
+with times, temporary paths and secrets normalised: the gradebook's scores, grade.json, flags.json, the
+export and the feedback pages. Two runs' DIRs compare with `diff -r` (the grader's refactors are
+checked this way: same scores, reports and pages, byte for byte).
 """
 import argparse
 import datetime
+import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -30,8 +38,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 
 LESSON = "01_error"
 COURSE_ID = "backprop"
@@ -82,7 +88,7 @@ def make_course(where):
 
 def the_class(students):
     """student -> (notebook, expected points): a third finished, the rest a bank answer each, in turn."""
-    from course import bank, finished, graded_cells, read
+    from coursekit.course import bank, finished, graded_cells, read
     entries = [e for e in bank() if e["lesson"] == LESSON]
     full = sum(c.metadata["nbgrader"]["points"] for c in graded_cells(read("lessons", LESSON)).values())
     made = {}
@@ -94,6 +100,22 @@ def the_class(students):
             lost = 1 if entry["style"] == "wrong" else 0
             made[f"s{i:03d}"] = (finished(LESSON, {entry["function"]: entry["code"]}), full - lost, entry["style"])
     return made
+
+
+TROUBLE = {  # --keep: student -> the output_error they hand in (scores are kept, not checked)
+    "t-crash": "def output_error(target, guess):\n    import os\n    os._exit(3)\n",
+    "t-hang": "def output_error(target, guess):\n    while True:\n        pass\n",
+    "t-cheat": "import numpy as np\nnp.allclose = lambda *a, **k: True\n\ndef output_error(target, guess):\n"
+               "    return 0 * target\n",
+}
+
+
+def add_trouble(klass):
+    """The three troublemakers of --keep, their expected points None (not checked)."""
+    from coursekit.course import finished
+    for student, code in TROUBLE.items():
+        klass[student] = (finished(LESSON, {"output_error": code}), None, "trouble")
+    return klass
 
 
 def submit_all(klass, homes, exchange):
@@ -134,7 +156,8 @@ def check(klass, url, exchange, homes):
     from nbgrader.api import Gradebook
     with Gradebook(url, course_id=COURSE_ID) as gb:
         got = {s.student.id: s.score for s in gb.find_assignment(LESSON).submissions}
-    wrong = {s: (got.get(s), points) for s, (_, points, _) in klass.items() if got.get(s) != points}
+    wrong = {s: (got.get(s), points) for s, (_, points, _) in klass.items()
+             if points is not None and got.get(s) != points}
     if wrong:
         raise SystemExit(f"scores differ from the expected ones (got, expected): {wrong}")
     released = list((exchange / COURSE_ID / "feedback").glob("*.html"))
@@ -151,9 +174,35 @@ def check(klass, url, exchange, homes):
     return len(released)
 
 
-def flow(students, jobs, tmp):
+def keep(course, url, dest):
+    """Every result an instructor sees, normalised (times, temp paths, secrets), into dest for `diff -r`."""
+    from nbgrader.api import Gradebook
+    dest.mkdir(parents=True, exist_ok=True)
+    run([sys.executable, "-m", "grader", "export", "--course", course], ROOT)
+    with Gradebook(url, course_id=COURSE_ID) as gb:
+        scores = {s.student.id: {g.name: [g.score, g.max_score] for nb in s.notebooks for g in nb.grades}
+                  for s in gb.find_assignment(LESSON).submissions}
+    (dest / "gradebook.json").write_text(json.dumps(scores, indent=1, sort_keys=True))
+    report = json.loads((course / "grader" / "reports" / "grade.json").read_text())
+    report["seconds"] = 0
+    (dest / "grade.json").write_text(_normal(json.dumps(report, indent=1, sort_keys=True), course))
+    shutil.copy(course / "grader" / "flags.json", dest / "flags.json")
+    for name in ("grades.csv", "report.html"):
+        shutil.copy(course / "grader" / "exports" / name, dest / name)
+    for page in sorted((course / "grader" / "feedback").glob(f"*/{LESSON}/*.html")):
+        (dest / "feedback").mkdir(exist_ok=True)
+        (dest / "feedback" / f"{page.parent.parent.name}.html").write_text(_normal(page.read_text(), course))
+
+
+def _normal(text, course):
+    """text without what differs between two runs of the same class: the course's temp path, dates and times."""
+    text = text.replace(str(course), "COURSE")
+    return re.sub(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[A-Z]{3,4}|[+-]\d\d:?\d\d)?", "TIME", text)
+
+
+def flow(students, jobs, tmp, kept=None):
     """Set up, run the timed stages, check; returns (seconds per stage, class summary)."""
-    import postgres
+    from coursekit import postgres
     reason = postgres.missing()
     if reason:
         raise SystemExit(f"class_flow: {reason}")
@@ -163,6 +212,8 @@ def flow(students, jobs, tmp):
         url = server.database("gradebook")
         os.environ["BACKPROP_GRADEBOOK_URL"] = url
         klass = the_class(students)
+        if kept:
+            add_trouble(klass)
         nbgrader(course, exchange, "generate_assignment", LESSON, "--force")
         nbgrader(course, exchange, "release_assignment", LESSON, "--force")
         submit_all(klass, homes, exchange)
@@ -188,7 +239,9 @@ def flow(students, jobs, tmp):
                 if copied:
                     print(f"   WORKAROUND: grade left submission_secret.txt out of {copied} autograded folders; copied")
         released = check(klass, url, exchange, homes)
-    kinds = {k: sum(1 for _, _, kind in klass.values() if kind == k) for k in ("finished", "correct", "wrong")}
+        if kept:
+            keep(course, url, kept)
+    kinds = {k: sum(1 for _, _, kind in klass.values() if kind == k) for k in ("finished", "correct", "wrong", "trouble")}
     return seconds, dict(kinds, students=students, released=released, jobs=jobs or os.cpu_count(), load=load,
                          copied=copied)
 
@@ -265,11 +318,13 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--jobs", type=int, default=None, help="grade --jobs (default: grade's own, the core count)")
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOC.relative_to(ROOT)}")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="add three troublemakers and keep every result, normalised, in DIR (compare with diff -r)")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="backprop-class-flow-"))
     try:
         isolate_state(tmp)
-        seconds, summary = flow(args.students, args.jobs, tmp)
+        seconds, summary = flow(args.students, args.jobs, tmp, args.keep and args.keep.resolve())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()

@@ -15,13 +15,10 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from backprop import digits, network  # noqa: E402
+from backprop import digits, network
 
 
 def other_split(seed, settings):

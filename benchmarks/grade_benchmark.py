@@ -28,8 +28,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 
 CHEATS = {
     "allclose": "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n",
@@ -63,7 +61,7 @@ def _isolate_state(tmp):
 def build_class(root, lessons, students):
     """A course at root with generated assignments and `students` submissions per lesson; returns the kinds."""
     import nbformat
-    from course import bank, finished
+    from coursekit.course import bank, finished
     (root / "grader").mkdir(parents=True)
     shutil.copy(ROOT / "grader" / "nbgrader_config.py", root / "grader")
     (root / "solutions").mkdir()

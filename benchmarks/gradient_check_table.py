@@ -13,14 +13,11 @@ A second table compares the story's W_ih step with the chain rule's: the cosine 
 same direction) and how many times longer the story's step is.
 """
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from backprop import network  # noqa: E402
-from backprop import reference as ref  # noqa: E402
+from backprop import network
+from backprop import reference as ref
 
 KEYS = ["W_ih", "b_h", "W_ho", "b_o"]
 RULES = {"story": "story's rule `W_ho.T @ e_o`", "exact": "chain rule `W_ho.T @ (e_o * o * (1 - o))`"}

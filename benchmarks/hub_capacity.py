@@ -22,11 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from course import finished  # noqa: E402
-from hubtools import Hub, class_hub_setup  # noqa: E402
+from coursekit.course import finished
+from coursekit.hub import Hub, class_hub_setup
 
 LESSON = "03_matrix"
 HEADROOM_GIB = 3.0  # kept free: the OS, the hub and proxy, page cache, one grading run (`grade --jobs 2`)

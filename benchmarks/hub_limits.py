@@ -24,13 +24,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
-
-from classhub.limits import Group, parse_bytes  # noqa: E402
-from hub_capacity import api, meminfo_gib, start_server  # noqa: E402
-from hubtools import Hub, class_hub_setup  # noqa: E402
+from coursekit.hub import Hub, class_hub_setup
+from hub_capacity import api, meminfo_gib, start_server  # benchmarks/hub_capacity.py, beside this script
+from limits import Group, parse_bytes  # noqa: I001 (classhub/limits.py, on sys.path through coursekit.hub)
 
 # A classmate's cell: one step of lesson 10's network (64 inputs, 64 hidden, 10 outputs, a batch of 100).
 CELL = """

@@ -1,5 +1,5 @@
 """Where a kernel's start and end go: a plain ipykernel vs one forked in the grading wall, and
-jupyter_client's own handshake and shutdown vs the grader's (grader/quickstart.py).
+jupyter_client's own handshake and shutdown vs the grader's (grader/wall/kernels.py).
 
     .venv/bin/python benchmarks/wall_kernel_start.py [--runs 5]
 
@@ -11,15 +11,12 @@ notebook with shutdown_kernel = "immediate". Prints medians.
 import argparse
 import asyncio
 import statistics
-import sys
 import time
-from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from grader import isolation  # noqa: E402
-from grader.quickstart import QuickStartKernelManager  # noqa: E402
+from grader import wall as grading_wall
+from grader.wall.kernels import QuickStartKernelManager
 
 SETUP = "import numpy, matplotlib.pyplot, backprop.reference"
 
@@ -45,7 +42,7 @@ async def one(manager, kwargs):
 
 async def main(runs):
     started = time.monotonic()
-    wall = isolation.current()
+    wall = grading_wall.current()
     print(f"wall: {wall.mode}\nprobe + zygote start: {time.monotonic() - started:.2f} s (once per grading process)")
     cases = [("plain ipykernel", AsyncKernelManager, lambda: {"kernel_name": "python3"}),
              ("wall, jupyter_client's", AsyncKernelManager, wall.kernel_manager_kwargs),

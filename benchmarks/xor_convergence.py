@@ -21,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop import network
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from backprop import network  # noqa: E402
-
 OUTPUT = ROOT / "backprop" / "xor_convergence.json"
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TARGETS = np.array([[0], [1], [1], [0]], dtype=float)

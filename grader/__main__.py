@@ -1,9 +1,9 @@
 """python -m grader COMMAND: instructor tooling for the course."""
 import argparse
 import sys
-from pathlib import Path
 
 from . import LESSONS, ROOT
+from .course import Course
 
 
 def main(argv=None):
@@ -21,8 +21,8 @@ def main(argv=None):
                            help="seconds for a whole notebook in the kernel; later cells are not run (default 300)")
     grade_cmd.add_argument("--check-timeout", type=float, default=5.0,
                            help="seconds per call in the out-of-kernel check (default 5)")
-    grade_cmd.add_argument("--no-sandbox", action="store_true",
-                           help="grade even where student code cannot be isolated (recorded in the report)")
+    grade_cmd.add_argument("--no-wall", action="store_true",
+                           help="grade even where student code cannot be walled in (recorded in the report)")
     feedback_cmd = commands.add_parser("feedback", help="nbgrader generate_feedback: a page per student and lesson")
     export_cmd = commands.add_parser("export", help="grades CSV and class report in grader/exports")
     edition_cmd = commands.add_parser("student-edition", help="copy the course without solutions or grading")
@@ -37,33 +37,33 @@ def main(argv=None):
         sub.add_argument("--course", default=str(ROOT), help="course root (default: this repository)")
     args = parser.parse_args(argv)
     if args.command == "release":
-        from . import release
+        from grader.editions import release
         release.generate(LESSONS)
     elif args.command == "collect":
-        from . import collect
+        from grader.classwork import collect
         report = collect.collect(args.source, args.course, replace=args.replace)
         report.print()
         return 1 if report.problems else 0
     elif args.command == "grade":
-        from . import grade
+        from grader.classwork import grade
         subs = grade.grade(args.course, args.assignments, jobs=args.jobs, timeout=args.timeout,
                            check_timeout=args.check_timeout, notebook_timeout=args.notebook_timeout,
-                           allow_unsandboxed=args.no_sandbox, out=lambda line: print(line, flush=True))
+                           allow_unwalled=args.no_wall, out=lambda line: print(line, flush=True))
         return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
     elif args.command == "feedback":
-        from . import feedback
+        from grader.classwork import feedback
         try:
             pages = feedback.write_all(args.course)
         except RuntimeError as exc:
             print(f"feedback: {exc}", file=sys.stderr)
             return 2
-        print(f"wrote {len(pages)} feedback pages under {Path(args.course) / 'grader' / 'feedback'}")
+        print(f"wrote {len(pages)} feedback pages under {Course.at(args.course).feedback}")
     elif args.command == "export":
-        from . import export
+        from grader.classwork import export
         for path in export.write(args.course):
             print(f"wrote {path}")
     elif args.command == "student-edition":
-        from . import edition
+        from grader.editions import edition
         try:
             files = edition.make(args.dest, args.course, class_image=args.class_image)
         except (FileExistsError, RuntimeError) as exc:
@@ -71,7 +71,7 @@ def main(argv=None):
             return 2
         print(f"wrote the student edition ({len(files)} files) to {args.dest}")
     elif args.command == "binder-link":
-        from . import binder
+        from grader.editions import binder
         try:
             print(binder.describe(args.remote, args.ref, cwd=args.course), end="")
         except binder.NotGitHub as exc:

@@ -17,22 +17,22 @@ class Private:
 
 PRIVATE = [
     Private("jupyter_client.asynchronous.client:AsyncKernelClient._async_wait_for_ready",
-            "(self, timeout: float | None = None) -> None", "grader.quickstart:QuickStartClient._async_wait_for_ready",
+            "(self, timeout: float | None = None) -> None", "grader.wall.kernels:QuickStartClient._async_wait_for_ready",
             "overridden: the start-up handshake without its final 0.2 s idle wait; a kernel in the wall is "
             "ready in 0.21 s instead of 0.40 s (benchmarks/wall_kernel_start.py), once per notebook"),
     Private("jupyter_client.asynchronous.client:AsyncKernelClient._handle_kernel_info_reply",
-            "(self, msg: Dict[str, Any]) -> None", "grader.quickstart",
+            "(self, msg: Dict[str, Any]) -> None", "grader.wall.kernels",
             "called by the quick handshake, as jupyter_client's own handshake does"),
     Private("jupyter_client.asynchronous.client:AsyncKernelClient._async_is_alive",
-            "(self) -> bool", "grader.quickstart", "called by the quick handshake, as jupyter_client's own does"),
+            "(self) -> bool", "grader.wall.kernels", "called by the quick handshake, as jupyter_client's own does"),
     Private("nbclient.client:NotebookClient._get_timeout",
-            "(self, cell: 'NotebookNode | None') -> 'int | None'", "grader.pipeline:GuardedExecute._get_timeout",
+            "(self, cell: 'NotebookNode | None') -> 'int | None'", "grader.autograde.pipeline:GuardedExecute._get_timeout",
             "overridden: a cell's timeout shrinks to what is left of the notebook's wall-clock limit, so a "
             "notebook of slow cells cannot hold a grading process for cells x 30 s"),
-    Private("ipywidgets:_handle_ipython", "()", "grader.inside.zygote",
+    Private("ipywidgets:_handle_ipython", "()", "grader.wall.inside.zygote",
             "called: kernels forked from the warm zygote register the widget comm target as importing "
             "ipywidgets in a fresh kernel would; the zygote saves about 1.3 s per notebook"),
     Private("nbgrader.apps.zipcollectapp:ZipCollectApp._format_collect_path", "(self, collect_step)",
-            "grader.plugins", "called: where zip_collect keeps the archive and extracted files, so the course's "
+            "grader.classwork.plugins", "called: where zip_collect keeps the archive and extracted files, so the course's "
             "file-name plugin reports duplicates and conflicts over the whole upload"),
 ]

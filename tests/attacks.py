@@ -62,7 +62,7 @@ ATTACKS = {
                                       "    return target - guess\n"}, {"test_output_error"}),
 }
 # Reads the answer from solutions/ (the course copy and the repo) or vandalises the gradebook and another
-# student's submission; needs the sandbox's namespaces to fail, so these two are skipped without them.
+# student's submission; needs the wall's namespaces to fail, so these two are skipped without them.
 PEEK = """import json, os
 def sigmoid(z):
     return z

@@ -1,14 +1,21 @@
 """Keep Jupyter, IPython and matplotlib state out of $HOME and the repo for every test and subprocess.
 
 `make test` runs pytest-xdist with --dist loadscope: every module's tests run on one worker, so its
-module- and session-scoped fixtures (a graded class, a server) are built once per run."""
+module- and session-scoped fixtures (a graded class, a server) are built once per run.
+
+The helpers the benchmarks share (the course, PostgreSQL, the class hub) are the installed package
+coursekit; the tests' own helpers (unprivileged, nbgrader_course, attacks...) import from tests/."""
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
+from coursekit import postgres
+
 sys.path.insert(0, str(Path(__file__).parent))
-pytest_plugins = ["unprivileged", "postgres"]  # fixtures: `unprivileged` (a throwaway ordinary user), `pg` (PostgreSQL)
+pytest_plugins = ["unprivileged"]  # fixture `unprivileged` (a throwaway ordinary user)
 
 _STATE = tempfile.mkdtemp(prefix="backprop-test-state-")
 for var, sub in [("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),
@@ -34,3 +41,15 @@ def pytest_collection_modifyitems(config, items):
     """Put the longest modules first (a stable sort: every module's tests stay together and in order)."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1], len(rank)))
+
+
+@pytest.fixture(scope="module")
+def pg():
+    """A PostgreSQL server for one test module (skip, or fail under BACKPROP_REQUIRE_POSTGRES=1, when there is none)."""
+    reason = postgres.missing()
+    if reason:
+        if os.environ.get(postgres.REQUIRE_ENV) == "1":
+            pytest.fail(f"{reason} ({postgres.REQUIRE_ENV}=1: PostgreSQL is required here)")
+        pytest.skip(reason)
+    with postgres.Server() as server:
+        yield server

@@ -19,8 +19,8 @@ import urllib.request
 
 SERVER_TIMEOUT = 90     # s: server ready (2 to 4 s here)
 STOP_TIMEOUT = 15       # s
-# Inherited settings that would change what the server grades against or whether it may grade unsandboxed.
-NOT_INHERITED = ("BACKPROP_GRADEBOOK_URL", "BACKPROP_GRADE_NO_SANDBOX")
+# Inherited settings that would change what the server grades against or whether it may grade unwalled.
+NOT_INHERITED = ("BACKPROP_GRADEBOOK_URL", "BACKPROP_GRADE_NO_WALL")
 
 
 def free_port():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from course import ROOT
+from coursekit.course import ROOT
 
 
 class TempCourse:

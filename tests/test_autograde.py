@@ -5,7 +5,7 @@ reads its own student's grades from the real gradebook.
 """
 import pytest
 
-from course import bank, finished, graded_cells, lessons, read
+from coursekit.course import bank, finished, graded_cells, lessons, read
 from nbgrader_course import TempCourse
 
 pytestmark = pytest.mark.nbgrader
@@ -51,7 +51,7 @@ def test_finished_lesson_gets_full_marks(graded, lesson):
 def test_demonstrations_are_skipped_and_nothing_else_breaks(graded, lesson):
     """Grading skips exactly the cells solutions/ tags as demos (each left with a note), and every other
     cell of the finished lesson still runs without an error: nothing graded or checked needed a demo."""
-    from grader.pipeline import DEMO_NOTE, DEMO_TAG, METADATA
+    from grader.autograde.pipeline import DEMO_NOTE, DEMO_TAG, METADATA
     i = lessons().index(lesson)
     nb = graded.autograded(_student(i + 1, "finished"), lesson)
     demos = [c.metadata["nbgrader"]["grade_id"] for c in read("solutions", lesson).cells

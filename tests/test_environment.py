@@ -19,7 +19,7 @@ from packaging.markers import Marker, default_environment
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from course import ROOT
+from coursekit.course import ROOT
 
 STUDENT_TOOLS = {"jupyterlab", "numpy", "matplotlib", "ipywidgets"}
 DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub",

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from attacks import ATTACKS, PEEK, SIGMOID_WRONG, SLEEP, VANDAL
-from course import ROOT, all_lessons, answer_cells, finished, processes_running, read
+from coursekit.course import ROOT, all_lessons, answer_cells, finished, processes_running, read
 from nbgrader_course import TempCourse
 from unprivileged import run_as
 
@@ -157,8 +157,8 @@ def graded(tmp_path_factory):
     course.submit("locked", FF, _edited_locked_cells())
     course.submit("skiptags", FF, _skip_tags())
     course.submit("honest-a", ERR, finished(ERR))
-    from grader import isolation
-    if isolation.probe().ok:  # never let a vandal loose without the sandbox; only the temp course is targeted
+    from grader import wall as grading_wall
+    if grading_wall.probe().ok:  # never let a vandal loose without the wall; only the temp course is targeted
         course.submit("peeker", FF, finished(FF, {"sigmoid": PEEK.format(roots=[str(course.root), str(ROOT)])}))
         course.submit("vandal", FF, finished(FF, {"sigmoid": VANDAL.format(roots=[str(course.root)])}))
     relabelled = json.loads(nbformat.writes(finished(ERR)))
@@ -213,13 +213,13 @@ def test_attack_scores_zero_on_what_it_attacks(graded, student):
 def autograded(tmp_path_factory):
     """The attack class graded by plain `nbgrader autograde` from grader/ (nbgrader's own command, the
     course's config): (course, log, scores, hashes of handed-in files before)."""
-    from grader import isolation
+    from grader import wall as grading_wall
     course = TempCourse(tmp_path_factory.mktemp("autograde"))
     for student, lesson in HONEST.items():
         course.submit(student, lesson, finished(lesson))
     for student, (lesson, answers, _) in ATTACKS.items():
         course.submit(student, lesson, finished(lesson, answers))
-    if isolation.probe().ok:
+    if grading_wall.probe().ok:
         course.submit("peeker", FF, finished(FF, {"sigmoid": PEEK.format(roots=[str(course.root), str(ROOT)])}))
         course.submit("vandal", FF, finished(FF, {"sigmoid": VANDAL.format(roots=[str(course.root)])}))
     before = _hashes(course)
@@ -227,7 +227,7 @@ def autograded(tmp_path_factory):
                              "--OutOfKernelCheck.case_timeout=1", "--CourseDirectory.assignment_id=*"],
                             cwd=course.root / "grader", capture_output=True, text=True)
     students = {**{s: l for s, l in HONEST.items()}, **{s: a[0] for s, a in ATTACKS.items()}}
-    if isolation.probe().ok:
+    if grading_wall.probe().ok:
         students.update(peeker=FF, vandal=FF)
     return course, result.stdout + result.stderr, {(s, l): _scores(course, s, l) for s, l in students.items()}, before
 
@@ -250,15 +250,15 @@ def test_nbgrader_autograde_keeps_honest_marks_and_the_course_safe(autograded):
         assert scores[("vandal", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, log[-4000:]
     assert _hashes(course) == before, "a handed-in file was modified"
     graded = read_autograded(course, "allclose", FF)
-    assert graded.metadata["backprop_grading"]["sandbox"].startswith("sandboxed"), graded.metadata
+    assert graded.metadata["backprop_grading"]["wall"]["walled"] is True, graded.metadata
     assert "checked outside your notebook's kernel" in course.graded_outputs("allclose", FF, "test_sigmoid")
 
 
 def test_student_code_cannot_read_solutions_or_write_the_course(graded):
-    """With the sandbox's namespaces, solutions/ is invisible and the gradebook and other students untouched."""
-    from grader import isolation
-    if not isolation.probe().ok:
-        pytest.skip("no grading wall here: " + isolation.probe().why_not)
+    """With the wall's namespaces, solutions/ is invisible and the gradebook and other students untouched."""
+    from grader import wall as grading_wall
+    if not grading_wall.probe().ok:
+        pytest.skip("no grading wall here: " + grading_wall.probe().why_not)
     course, code, out, scores, hashes = graded
     assert scores[("peeker", FF)]["test_sigmoid"] == 0.0, out
     assert scores[("vandal", FF)] == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
@@ -295,13 +295,13 @@ def test_output_flood_is_cut(graded):
 
 def test_spawned_processes_are_bounded_and_reaped(graded):
     """The spawner gets at most the process limit, and none of its children outlive grading."""
-    from grader import isolation
+    from grader import wall as grading_wall
     course, code, out, scores, _ = graded
     left = processes_running(SLEEP)
     assert not left, f"spawned processes still running: {left}"
     spawned = course.graded_outputs("spawner", FF, "sigmoid")
     count = int(spawned.split("spawned", 1)[1].split()[0])
-    assert 0 < count <= isolation.LIMITS["nproc"], spawned
+    assert 0 < count <= grading_wall.LIMITS["nproc"], spawned
 
 
 def test_a_submission_cannot_tag_its_own_cells_to_be_skipped(graded):
@@ -378,12 +378,12 @@ def test_notebook_time_limit(tmp_path):
     assert "notebook time limit" in out, out
 
 
-@pytest.mark.sandbox
+@pytest.mark.wall
 def test_an_unprivileged_instructor_grades_the_attack_class(unprivileged):
     """`python -m grader grade` run by an ordinary user: a wall in a user namespace, same verdicts as root."""
-    from grader import isolation
-    if not isolation.probe().ok:
-        pytest.skip("no grading wall here: " + isolation.probe().why_not)
+    from grader import wall as grading_wall
+    if not grading_wall.probe().ok:
+        pytest.skip("no grading wall here: " + grading_wall.probe().why_not)
     user, folder = unprivileged
     course = folder / "course"
     chosen = {s: ATTACKS[s] for s in ("allclose", "delegate-from", "kills", "spawner")}
@@ -416,8 +416,8 @@ NO_BWRAP = {"BACKPROP_BWRAP": "/nonexistent/bwrap"}  # as on a machine without b
 
 def _refusal_is_clear(message):
     return ("refused" in message and "bubblewrap (bwrap) is not installed" in message
-            and "apt-get install bubblewrap" in message and "--no-sandbox" in message
-            and "BACKPROP_GRADE_NO_SANDBOX=1" in message and "c.GradingWall.allow_unsandboxed" in message)
+            and "apt-get install bubblewrap" in message and "--no-wall" in message
+            and "BACKPROP_GRADE_NO_WALL=1" in message and "c.GradingWall.allow_unwalled" in message)
 
 
 @pytest.fixture
@@ -428,7 +428,7 @@ def one_submission(tmp_path):
 
 
 def test_grade_refuses_when_student_code_cannot_be_isolated(one_submission):
-    """No sandbox, not asked for by name: one clear refusal, exit code 1, nothing graded or written."""
+    """No wall, not asked for by name: one clear refusal, exit code 1, nothing graded or written."""
     course = one_submission
     before = sorted(p.relative_to(course.root) for p in course.root.rglob("*"))
     code, out = grader("grade", "--course", str(course.root), env=NO_BWRAP)
@@ -450,16 +450,16 @@ def test_nbgrader_autograde_refuses_too(one_submission):
             gb.find_submission(ERR, "honest")
 
 
-def test_no_sandbox_grades_and_says_so(one_submission):
-    """--no-sandbox grades for real without bubblewrap, and the report and the notebook record it."""
+def test_no_wall_grades_and_says_so(one_submission):
+    """--no-wall grades for real without bubblewrap, and the report and the notebook record it."""
     course = one_submission
-    code, out = grader("grade", "--course", str(course.root), "--no-sandbox", env=NO_BWRAP)
-    assert code == 0 and "WITHOUT a sandbox" in out, out
+    code, out = grader("grade", "--course", str(course.root), "--no-wall", env=NO_BWRAP)
+    assert code == 0 and "WITHOUT the wall" in out, out
     report = json.loads((course.root / "grader" / "reports" / "grade.json").read_text())
-    assert report["sandbox"].startswith("unsandboxed") and report["originals_changed"] == []
+    assert report["wall"]["walled"] is False and report["originals_changed"] == []
     assert all(score == 1.0 for score in _scores(course, "honest", ERR).values())
     graded = read_autograded(course, "honest", ERR)
-    assert graded.metadata["backprop_grading"]["sandbox"].startswith("unsandboxed, as asked"), graded.metadata
+    assert graded.metadata["backprop_grading"]["wall"]["walled"] is False, graded.metadata
 
 
 def read_autograded(course, student, lesson):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from course import ROOT, finished, read
+from coursekit.course import ROOT, finished, read
 from nbgrader_course import TempCourse
 
 pytestmark = pytest.mark.nbgrader

@@ -1,5 +1,6 @@
 """Lesson 06 (gradient check): its explorer, its pictures, its visible checks' mutation cases, its quoted numbers."""
 
+import ipywidgets
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from backprop import checks, pictures, widgets
 from backprop import reference as ref
-from course import read
+from coursekit.course import read
 from readable import assert_readable, drawn_texts, widget_controls
 from test_visible_checks import run_until_check
 
@@ -59,7 +60,7 @@ def _moved(control):
     options = getattr(control, "options", None)
     if options:
         return [o for o in options if o != control.value][-1]
-    if isinstance(control, widgets.widgets.FloatLogSlider):
+    if isinstance(control, ipywidgets.FloatLogSlider):
         return control.value * 10 ** control.step
     return control.value + control.step
 
@@ -72,7 +73,7 @@ def shown(monkeypatch):
     def show(*args, **kwargs):
         fig = plt.gcf()
         seen.append((len(plt.get_fignums()), fig, [t.get_text() for t in fig.texts]))
-    monkeypatch.setattr(widgets.plt, "show", show)
+    monkeypatch.setattr(plt, "show", show)
     yield seen
     plt.close("all")
 
@@ -142,9 +143,9 @@ def _lesson_errors():
     half = lambda A, B: ref.cost(T, ref.feedforward(A, B, X)[1]) / 2
     slope_ih = ref.numerical_gradient(lambda W: half(W, W_HO), W_IH)
     slope_ho = ref.numerical_gradient(lambda W: half(W_IH, W), W_HO)
-    ho = pictures.relative_error(-ref.delta_weights(e_o, o, h, 1.0), slope_ho)
-    story = pictures.relative_error(-ref.delta_weights(ref.hidden_errors(W_HO, e_o), h, X, 1.0), slope_ih)
-    exact = pictures.relative_error(-ref.delta_weights(ref.exact_hidden_errors(W_HO, e_o, o), h, X, 1.0), slope_ih)
+    ho = ref.relative_error(-ref.delta_weights(e_o, o, h, 1.0), slope_ho)
+    story = ref.relative_error(-ref.delta_weights(ref.hidden_errors(W_HO, e_o), h, X, 1.0), slope_ih)
+    exact = ref.relative_error(-ref.delta_weights(ref.exact_hidden_errors(W_HO, e_o, o), h, X, 1.0), slope_ih)
     return {"story": {"W_ih": story, "W_ho": ho}, "exact": {"W_ih": exact, "W_ho": ho}}
 
 
@@ -168,7 +169,7 @@ def test_relative_error_picture_shows_every_weight_of_both_rules():
 
 def test_eps_picture_is_readable():
     eps = np.logspace(-1, -13, 49)
-    forward, central = pictures.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
+    forward, central = ref.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
     ax = pictures.plot_eps_errors(eps, forward, central, mark=1e-5,
                                   title="the sigmoid's slope at z = 1: estimates against y (1 - y)")
     ax.figure.tight_layout()  # what the inline backend's tight bounding box does for the lesson
@@ -177,13 +178,13 @@ def test_eps_picture_is_readable():
 
 
 def test_relative_error_is_zero_for_equal_one_for_opposite_and_half_for_three_times():
-    got = pictures.relative_error(np.array([2.0, 1.0, 3.0, 0.0]), np.array([2.0, -1.0, 1.0, 0.0]))
+    got = ref.relative_error(np.array([2.0, 1.0, 3.0, 0.0]), np.array([2.0, -1.0, 1.0, 0.0]))
     assert np.allclose(got, [0, 1, 0.5, 0])
 
 
 def test_central_differences_shrink_like_eps_squared_forward_like_eps():
     eps = np.array([1e-2, 1e-3])
-    forward, central = pictures.difference_errors(np.exp, 0.3, np.exp(0.3), eps)
+    forward, central = ref.difference_errors(np.exp, 0.3, np.exp(0.3), eps)
     assert 8 < forward[0] / forward[1] < 12 and 80 < central[0] / central[1] < 120
 
 
@@ -257,7 +258,7 @@ def test_the_numbers_the_lesson_quotes_are_the_ones_it_computes():
 def test_the_eps_numbers_the_lesson_quotes():
     prose = _prose()
     eps = np.logspace(-1, -13, 49)
-    forward, central = pictures.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
+    forward, central = ref.difference_errors(ref.sigmoid, 1.0, ref.sigmoid_slope_from_output(ref.sigmoid(1.0)), eps)
     at = np.argmin(np.abs(np.log10(eps) + 5))
     assert f"`{forward[at]:.0e}`" in prose and f"`{central[at]:.0e}`" in prose
     assert f"`{eps[forward.argmin()]:.0e}`" in prose and f"`{forward.min():.0e}`" in prose
@@ -270,19 +271,19 @@ def test_the_eps_numbers_the_lesson_quotes():
 
 # --- the out-of-kernel grader: f is a function, sent by name ---------------------------------------
 
-def test_curves_travel_to_the_sandbox_by_name_and_nothing_else_does():
+def test_curves_travel_into_the_wall_by_name_and_nothing_else_does():
     from functools import partial
 
     from backprop import curves
-    from grader import sandbox
+    from grader.autograde import out_of_kernel
     K = np.array([[1.5, 2.0], [2.5, 3.0]])
-    f = sandbox.decode(json_round_trip(sandbox.encode(partial(curves.exp_sum, K))))
+    f = out_of_kernel.decode(json_round_trip(out_of_kernel.encode(partial(curves.exp_sum, K))))
     W = np.array([[0.1, -0.2], [0.3, 0.4]])
     assert f(W) == curves.exp_sum(K, W)
-    assert isinstance(sandbox.decode(sandbox.encode(lambda W: 0.0)), sandbox.Foreign)
-    assert isinstance(sandbox.decode(sandbox.encode(partial(np.sum, K))), sandbox.Foreign)
+    assert isinstance(out_of_kernel.decode(out_of_kernel.encode(lambda W: 0.0)), out_of_kernel.Foreign)
+    assert isinstance(out_of_kernel.decode(out_of_kernel.encode(partial(np.sum, K))), out_of_kernel.Foreign)
     for forged in ("__import__", "np", "_private", "os.system", "exp_sum.__globals__"):
-        assert isinstance(sandbox.decode({"curve": forged}), sandbox.Foreign), forged
+        assert isinstance(out_of_kernel.decode({"curve": forged}), out_of_kernel.Foreign), forged
 
 
 def json_round_trip(data):
@@ -293,37 +294,38 @@ def json_round_trip(data):
 @pytest.fixture(scope="module")
 def out_of_kernel():
     """Grade one submission of lesson 06 the way `python -m grader grade` checks it outside the kernel."""
-    from grader import isolation, sandbox
+    from grader import wall as grading_wall
+    from grader.autograde import out_of_kernel
     source = read("solutions", LESSON)
-    tests = sandbox.hidden_cases(source)
+    tests = out_of_kernel.hidden_cases(source)
     setup = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    with isolation.Wall(allow_unsandboxed=True) as wall:  # scoring is tested here, the wall in test_isolation.py
+    with grading_wall.Wall(allow_unwalled=True) as wall:  # scoring is tested here, the wall in test_isolation.py
 
         def grade(nb):
-            results, _ = sandbox.run_check(sandbox.student_cells(nb), setup, tests, spawn=wall.python_argv)
+            results, _ = out_of_kernel.run_check(out_of_kernel.student_cells(nb), setup, tests, spawn=wall.python_argv)
             wall.reset()
-            return {grade_id: score for grade_id, (score, _, _) in sandbox.score_results(tests, results).items()}
+            return {grade_id: score for grade_id, (score, *_) in out_of_kernel.score_results(tests, results).items()}
         yield grade
 
 
 def _bank_cases():
     import tomllib
-    from course import BANK
+    from coursekit.course import BANK
     entries = tomllib.loads((BANK / f"{LESSON}.toml").read_text())["entry"]
     return [pytest.param(e, id=f"{e['function']}:{e['style']}:{e.get('mistake', i)}") for i, e in enumerate(entries)
             if e["function"] == "numerical_gradient"]
 
 
 def test_out_of_kernel_check_scores_the_finished_and_the_untouched_lesson(out_of_kernel):
-    from course import finished
+    from coursekit.course import finished
     assert out_of_kernel(finished(LESSON)) == {"test_numerical_gradient": 1.0, "test_exact_hidden_errors": 1.0}
     assert out_of_kernel(read("lessons", LESSON)) == {"test_numerical_gradient": 0.0, "test_exact_hidden_errors": 0.0}
 
 
 @pytest.mark.parametrize("entry", _bank_cases())
 def test_out_of_kernel_check_agrees_with_the_bank(entry, out_of_kernel):
-    """The function argument reaches the sandboxed child: right answers keep the point, wrong ones lose it."""
-    from course import finished
+    """The function argument reaches the walled child: right answers keep the point, wrong ones lose it."""
+    from coursekit.course import finished
     scores = out_of_kernel(finished(LESSON, {entry["function"]: entry["code"]}))
     want = 1.0 if entry["style"] == "correct" else 0.0
     assert scores == {"test_numerical_gradient": want, "test_exact_hidden_errors": 1.0}, scores

@@ -11,8 +11,8 @@ from backprop.mistakes import own_copy
 from backprop import checks, mistakes, pictures, widgets
 from backprop import reference as ref
 from backprop.network import init_params
+from coursekit.course import read
 from readable import labels_over_nodes, overlapping_texts, widget_controls
-from course import read
 from test_visible_checks import run_until_check
 
 matplotlib.use("Agg")
@@ -42,9 +42,9 @@ def _params_in_place(params, x, target, lr):
 def draws(monkeypatch):
     """Count the figures each redraw shows (and close them)."""
     shown = []
-    real_show = widgets.plt.show
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: (shown.append(len(widgets.plt.get_fignums())),
-                                                               real_show(*a, **k), widgets.plt.close("all")))
+    real_show = plt.show
+    monkeypatch.setattr(plt, "show", lambda *a, **k: (shown.append(len(plt.get_fignums())),
+                                                               real_show(*a, **k), plt.close("all")))
     return shown
 
 
@@ -75,7 +75,7 @@ def test_training_explorer_draws_and_redraws_whatever_the_students_code(mine, dr
 
 def test_training_explorer_says_what_the_students_train_step_gives(monkeypatch):
     notes = []
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: (notes.extend(t.get_text() for t in plt.gcf().texts),
+    monkeypatch.setattr(plt, "show", lambda *a, **k: (notes.extend(t.get_text() for t in plt.gcf().texts),
                                                                plt.close("all")))
     widgets.training_explorer(PARAMS, X, T, mine=ref.train_step)
     costs, _, _ = pictures.training_run(ref.train_step, PARAMS, X, T, 0.5, 100)
@@ -87,7 +87,7 @@ def test_training_explorer_says_what_the_students_train_step_gives(monkeypatch):
 
 def test_the_explorers_draw_no_label_over_another(monkeypatch):
     figures = []
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: figures.append(plt.gcf()))
+    monkeypatch.setattr(plt, "show", lambda *a, **k: figures.append(plt.gcf()))
     widgets.stuck_node_explorer()
     box = widgets.training_explorer(PARAMS, X, T, mine=ref.train_step)
     lr, steps = widget_controls(box)
@@ -153,7 +153,7 @@ def test_plot_node_pins_the_unbiased_node_at_one_half():
     assert "o(0) = 0.50" in ax.get_title()
     ax = pictures.plot_node(-5.0, 2.0)
     assert f"o(0) = {float(ref.sigmoid(2.0)):.2f}" in ax.get_title()
-    assert pictures.node_cost(-8.0) > 0.25 > pictures.node_cost(-6.0, 3.0)
+    assert ref.node_cost(-8.0) > 0.25 > ref.node_cost(-6.0, 3.0)
     plt.close("all")
 
 
@@ -230,7 +230,7 @@ def _train_node(use_bias, lr=2.0, epochs=300):
     w, b, costs = 0.5, 0.0, []
     for _ in range(epochs):
         total = 0.0
-        for x, t in zip(pictures.NOT_INPUTS, pictures.NOT_TARGETS):
+        for x, t in zip(ref.NOT_INPUTS, ref.NOT_TARGETS):
             o = float(ref.sigmoid(w * x + b))
             total += (t - o) ** 2
             w += lr * (t - o) * o * (1 - o) * x
@@ -243,7 +243,7 @@ def _train_node(use_bias, lr=2.0, epochs=300):
 def test_the_numbers_in_the_prose_are_the_numbers_the_code_gives():
     prose = _prose()
     quoted = []
-    quoted.append(f"{pictures.node_cost(-6, 3):.4f}")                                   # w = -6, b = 3
+    quoted.append(f"{ref.node_cost(-6, 3):.4f}")                                   # w = -6, b = 3
     for use_bias in (False, True):
         w, b, costs = _train_node(use_bias)
         quoted += [f"{costs[-1]:.4f}", f"{float(ref.sigmoid(w + b)):.3f}", f"{float(ref.sigmoid(b)):.3f}"]

@@ -9,7 +9,7 @@ import pytest
 
 from backprop import checks, network, pictures, widgets, xor_activations
 from backprop import reference as ref
-from course import ROOT, read
+from coursekit.course import ROOT, read
 
 matplotlib.use("Agg")
 
@@ -50,7 +50,7 @@ def test_activation_explorer_builds_and_redraws_when_the_slider_moves(mine, monk
         titles.append([t.get_text() for t in fig.texts])
         plt.close("all")
 
-    monkeypatch.setattr(widgets.plt, "show", show)
+    monkeypatch.setattr(plt, "show", show)
     tanh_slope = ref.tanh_slope_from_output if STUDENT[mine] == "reference" else STUDENT[mine]
     relu_slope = ref.relu_slope if STUDENT[mine] == "reference" else STUDENT[mine]
     box = widgets.activation_explorer(tanh_slope=tanh_slope, relu_slope=relu_slope)
@@ -72,7 +72,7 @@ def test_activation_explorer_builds_and_redraws_when_the_slider_moves(mine, monk
 def test_activation_explorer_puts_relus_corner_at_exactly_zero(monkeypatch):
     """A slider value of 1e-17 is the corner z = 0: the verdict says so instead of 'dead'."""
     texts = []
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: (texts.append([t.get_text() for t in plt.gcf().texts]),
+    monkeypatch.setattr(plt, "show", lambda *a, **k: (texts.append([t.get_text() for t in plt.gcf().texts]),
                                                                plt.close("all")))
     box = widgets.activation_explorer()
     box.children[0].children[0].value = 1e-17
@@ -133,7 +133,7 @@ def test_plot_activations_draws_the_three_curves_and_their_slopes():
 
 @pytest.mark.parametrize("z", [-2.5, -0.4, 0.0, 0.3, 1.9])
 def test_activation_values_are_each_functions_output_and_numerical_slope(z):
-    values = pictures.activation_values(z)
+    values = network.activation_values(z)
     eps = 1e-6
     for name, f in {"sigmoid": ref.sigmoid, "tanh": np.tanh, "relu": ref.relu}.items():
         y, slope = values[name]

@@ -5,6 +5,7 @@ import pytest
 
 from backprop import checks, digits, mistakes, network, pictures, widgets
 from backprop import reference as ref
+from backprop.widgets.digits import _ink_colour
 from readable import overlapping_texts
 
 matplotlib.use("Agg")
@@ -248,7 +249,7 @@ def shown(monkeypatch):
         fig = plt.gcf()
         drawn.append([p.get_height() for p in fig.axes[0].patches])
         plt.close("all")
-    monkeypatch.setattr(widgets.plt, "show", show)
+    monkeypatch.setattr(plt, "show", show)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     return drawn
 
@@ -264,7 +265,7 @@ def test_drawing_widget_draws_on_creation_and_every_click(data, trained, shown):
         assert box.image[k] == level
         assert len(shown) >= 2 and shown[-1] != before, f"clicking square {k} did not change the bars"
         assert np.allclose(shown[-1], np.ravel(ref.predict(trained, box.image.reshape(64, 1))))
-        assert box.pixels[k].style.button_color == widgets._ink_colour(level)
+        assert box.pixels[k].style.button_color == _ink_colour(level)
 
 
 def test_drawing_widget_start_and_clear(data, trained, shown):

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from course import ROOT
-from grader import binder
+from coursekit.course import ROOT
+from grader.editions import binder
 
 README = (ROOT / "README.md").read_text()
 FIRST_LESSON = "lessons/00_feedforward/00_feedforward.ipynb"

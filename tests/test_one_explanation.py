@@ -1,9 +1,9 @@
 """One explanation for a mistake, wherever it is found: the hidden test in the kernel and the grader's
 out-of-kernel check name every bank entry's mistake with the same sentence.
 
-Both paths are run in this process on the lesson's real hidden cases (grader.sandbox.hidden_cases):
-the kernel's path is `check(..., hidden=True)`, the grader's is `sandbox.score_results` on the
-answers the student's function gives (encoded and decoded as the sandboxed child sends them).
+Both paths are run in this process on the lesson's real hidden cases (grader.autograde.out_of_kernel.hidden_cases):
+the kernel's path is `check(..., hidden=True)`, the grader's is `out_of_kernel.score_results` on the
+answers the student's function gives (encoded and decoded as the walled child sends them).
 """
 import copy
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from backprop import checks, reference
-from course import bank, read
-from grader import sandbox
+from coursekit.course import bank, read
+from grader.autograde import out_of_kernel
 
 WRONG = [e for e in bank() if e["style"] == "wrong" and hasattr(reference, e["function"])]  # functions, not data
 
@@ -24,7 +24,7 @@ def _student_function(entry):
 
 
 def _cases(entry):
-    for grade_id, points, cases in sandbox.hidden_cases(read("solutions", entry["lesson"])):
+    for grade_id, points, cases in out_of_kernel.hidden_cases(read("solutions", entry["lesson"])):
         if grade_id == f"test_{entry['function']}":
             return grade_id, points, [c for c in cases if c["fn"] == entry["function"]]
     raise AssertionError(f"no hidden test of {entry['function']}")
@@ -46,12 +46,13 @@ def _grader_sentence(fn, entry, grade_id, points, case):
     args = copy.deepcopy(case["args"])
     try:
         got = fn(*args)
-    except Exception as exc:  # what the sandboxed child reports
+    except Exception as exc:  # what the walled child reports
         result = {"case": 0, "error": type(exc).__name__, "message": str(exc)[:500]}
     else:
-        result = {"got": sandbox.encode(got), "after": [sandbox.encode(a) for a in args]}
-    scores = sandbox.score_results([(grade_id, points, [case])], [result])
-    score, _, reason = scores[grade_id]
+        result = {"got": out_of_kernel.encode(got), "after": [out_of_kernel.encode(a) for a in args]}
+    scores = out_of_kernel.score_results([(grade_id, points, [case])], [result])
+    score, _, reason, label = scores[grade_id]
+    assert (label is None) == (score == points), (score, label)
     return None if score == points else reason.split(": ", 1)[1]
 
 

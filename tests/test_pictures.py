@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from backprop import pictures, widgets
+from backprop import reference as ref
+from backprop.pictures.networks import _overlap
 
 matplotlib.use("Agg")
 
@@ -23,7 +25,7 @@ def _collisions(ax):
     texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
     found = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
-             if pictures._overlap(box_a, box_b) > 1.0]
+             if _overlap(box_a, box_b) > 1.0]
     circles = [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
     for text in texts:
         inside = any(np.allclose(text.get_position(), c.center) for c in circles)
@@ -31,23 +33,23 @@ def _collisions(ax):
             continue
         box = text.get_window_extent(renderer)
         found += [(text.get_text(), f"node at {c.center}") for c in circles
-                  if pictures._overlap(box, c.get_window_extent(renderer)) > 1.0]
+                  if _overlap(box, c.get_window_extent(renderer)) > 1.0]
     return found
 
 
 def _lesson_networks():
     """Every network picture the lessons draw, with the values they show."""
-    h, o = widgets.ref.feedforward(widgets.W_IH, widgets.W_HO, np.array([[1.0], [0.0]]))
+    h, o = ref.feedforward(widgets.W_IH, widgets.W_HO, np.array([[1.0], [0.0]]))
     yield "00 network", lambda: pictures.draw_network([widgets.W_IH, widgets.W_HO])
     yield "00 explorer", lambda: pictures.draw_network([widgets.W_IH, widgets.W_HO], values=[[1, 0], h, o])
     yield "02 two outputs", lambda: pictures.draw_network([widgets.W_HO2], values=[[0.1, -0.2], [0.3, -0.4]],
                                                           names=["e_h", "e_o"])
-    errors = widgets.ref.backpropagate_errors(widgets.DEEP_WEIGHTS, np.array([[0.3]]))
+    errors = ref.backpropagate_errors(widgets.DEEP_WEIGHTS, np.array([[0.3]]))
     yield "03 deep", lambda: pictures.draw_network(widgets.DEEP_WEIGHTS, values=[None] + errors,
                                                    names=widgets.DEEP_NAMES)
-    h5, o5 = widgets.ref.feedforward(W_IH, W_HO, X)
+    h5, o5 = ref.feedforward(W_IH, W_HO, X)
     e_o = np.array([[1.0], [0.0]]) - o5
-    changes = [widgets.ref.delta_weights(W_HO.T @ e_o, h5, X, 0.5), widgets.ref.delta_weights(e_o, o5, h5, 0.5)]
+    changes = [ref.delta_weights(W_HO.T @ e_o, h5, X, 0.5), ref.delta_weights(e_o, o5, h5, 0.5)]
     yield "05 changes", lambda: pictures.draw_weight_changes(changes, values=[X, h5, o5])
     yield "3-4-2", lambda: pictures.draw_network([np.random.default_rng(1).normal(size=(4, 3)),
                                                   np.random.default_rng(2).normal(size=(2, 4))])
@@ -77,7 +79,7 @@ EXPLORERS = ["feedforward_explorer", "blame_explorer", "blame_two_outputs_explor
 
 def _explorer_figures(name, monkeypatch, *args):
     figures = []
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: figures.extend(
+    monkeypatch.setattr(plt, "show", lambda *a, **k: figures.extend(
         plt.figure(n) for n in plt.get_fignums() if plt.figure(n) not in figures))
     getattr(widgets, name)(*args)
     return figures

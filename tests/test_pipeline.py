@@ -1,11 +1,11 @@
-"""The course's steps in nbgrader's pipeline (grader/pipeline.py), on hand-made kernel messages and cells."""
+"""The course's steps in nbgrader's pipeline (grader/autograde/pipeline.py), on hand-made kernel messages and cells."""
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-from grader import pipeline
-from grader.pipeline import GuardedExecute, OutOfKernelCheck, ScanFlags, autograde_preprocessors
-from grader.quickstart import QuickStartClient
+from grader.autograde import pipeline
+from grader.autograde.pipeline import GuardedExecute, OutOfKernelCheck, ScanFlags, autograde_preprocessors
+from grader.wall.kernels import QuickStartClient
 
 
 def message(kind, **content):
@@ -59,7 +59,7 @@ def test_the_course_config_puts_the_steps_and_the_refusal_into_autograde():
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "grader")).load_config()
     assert config.Autograde.autograde_preprocessors == autograde_preprocessors()
     assert callable(config.Autograde.pre_convert_hook)
-    assert config.GradingWall.allow_unsandboxed is False
+    assert config.GradingWall.allow_unwalled is False
 
 
 def graded_cell(grade_id, outputs=()):
@@ -74,10 +74,10 @@ def test_a_check_failure_is_written_first_so_nbgrader_scores_zero(monkeypatch):
     one the kernel never ran (it had died) is scored by the check alone; both are flagged."""
     from nbgrader.utils import determine_grade
     monkeypatch.setattr(pipeline, "hidden_tests", lambda path: ([], "import numpy as np"))
-    monkeypatch.setattr(pipeline.sandbox, "run_check", lambda *a, **k: ([], ["a note"]))
-    monkeypatch.setattr(pipeline.sandbox, "score_results", lambda tests, res: {
-        "test_a": (0.0, 1.0, "a: you used the mean"), "test_b": (1.0, 1.0, None), "test_c": (1.0, 1.0, None),
-        "test_d": (0.0, 1.0, "d: the process died")})
+    monkeypatch.setattr(pipeline.out_of_kernel, "run_check", lambda *a, **k: ([], ["a note"]))
+    monkeypatch.setattr(pipeline.out_of_kernel, "score_results", lambda tests, res: {
+        "test_a": (0.0, 1.0, "a: you used the mean", "the mean"), "test_b": (1.0, 1.0, None, None),
+        "test_c": (1.0, 1.0, None, None), "test_d": (0.0, 1.0, "d: the process died", "crashed the process")})
     monkeypatch.setattr(pipeline, "wall", lambda parent: type("W", (), {"python_argv": None})())
     result = new_output("execute_result", data={"text/plain": "1.0"}, execution_count=1)
     nb = new_notebook(cells=[graded_cell("test_a", [result]), graded_cell("test_b"),
@@ -92,6 +92,7 @@ def test_a_check_failure_is_written_first_so_nbgrader_scores_zero(monkeypatch):
     assert any("test_a: passed in the kernel but failed outside it" in f for f in summary["flags"])
     assert any("test_c: scored by the out-of-kernel check only" in f for f in summary["flags"])
     assert summary["notes"] == ["a note"]
+    assert summary["mistakes"] == {"test_a": "the mean", "test_d": "crashed the process"}
     assert not any(pipeline.NOT_RUN in c.metadata for c in nb.cells)
 
 

@@ -1,4 +1,4 @@
-"""The course's nbgrader hooks (grader/plugins.py): zip_collect file names, export CSV, feedback.
+"""The course's nbgrader hooks (grader/classwork/plugins.py): zip_collect file names, export CSV, feedback.
 
 Fast unit tests of the pure parts (file-name rules, planning, penalties, feedback outputs), then one
 temp course run through real `nbgrader zip_collect`, `nbgrader autograde`, `nbgrader export` and
@@ -17,8 +17,10 @@ import nbformat
 import pytest
 
 from backprop import mistakes
-from course import ROOT, finished, read
-from grader import collect, export, feedback
+from coursekit.course import ROOT, finished, read
+from grader.classwork import collect
+from grader.classwork import export
+from grader.classwork import feedback
 from nbgrader_course import TempCourse
 
 FF, ERR = "00_feedforward", "01_error"
@@ -114,14 +116,16 @@ def test_graded_outputs_drop_the_traceback_and_name_the_mistake():
     mean = next(m for m in mistakes.for_function("cost") if m.label == "mean instead of sum")
     error = {"output_type": "error", "ename": "CheckFailed", "evalue": f"cost on a hidden test case: {mean.message}",
              "traceback": ["Traceback", "----> 3 check(cost, secret_fixture)", "CheckFailed: ..."]}
-    shown = feedback.graded_outputs("test_cost", [{"output_type": "stream", "name": "stdout", "text": "hi\n"}, error])
+    stream = {"output_type": "stream", "name": "stdout", "text": "hi\n"}
+    shown = feedback.graded_outputs([stream, error], mean.label)
     assert shown[0]["text"] == "hi\n"
     assert shown[1]["traceback"] == [f"CheckFailed: cost on a hidden test case: {mean.message}"]
     assert "secret_fixture" not in str(shown)
     assert shown[2]["data"]["text/plain"] == "Mistake: mean instead of sum"
-    again = feedback.graded_outputs("test_cost", shown)
+    again = feedback.graded_outputs(shown, mean.label)
     assert [o.get("data", {}).get("text/plain") for o in again].count("Mistake: mean instead of sum") == 1
-    assert feedback.graded_outputs("test_cost", []) == []
+    assert feedback.graded_outputs([], mean.label) == []
+    assert feedback.graded_outputs([stream], mean.label) == [stream]  # no error, no mistake named
 
 
 # ------------------------------------------------------------------ real nbgrader commands

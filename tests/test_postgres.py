@@ -1,4 +1,4 @@
-"""The gradebook on a real PostgreSQL server (tests/postgres.py starts one as an ordinary user, stops it after).
+"""The gradebook on a real PostgreSQL server (coursekit/postgres.py starts one as an ordinary user, stops it after).
 
 A temp course whose gradebook is a PostgreSQL database gets four students' notebooks of lessons 00
 and 01 (finished, with a known mistake, an untouched stub, a cheater). Two `python -m grader grade`
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-import postgres
-from course import ROOT, finished, read
+from coursekit import postgres
+from coursekit.course import ROOT, finished, read
 from formgrader_server import api, serve
 from nbgrader_course import TempCourse
 
@@ -252,7 +252,7 @@ def _check_message(text, url, kind):
 
 @pytest.mark.parametrize("kind", CAUSES)
 def test_preflight_names_the_url_the_cause_and_the_fix(kind, bad_urls, pg):
-    from grader import gradebook
+    from grader.classwork import gradebook
     before = pg.dump("gradebook"), pg.dump("postgres")
     with pytest.raises(SystemExit) as stopped:
         gradebook.preflight(bad_urls[kind], graded=True)
@@ -261,7 +261,7 @@ def test_preflight_names_the_url_the_cause_and_the_fix(kind, bad_urls, pg):
 
 
 def test_preflight_passes_a_good_gradebook(graded):
-    from grader import gradebook
+    from grader.classwork import gradebook
     gradebook.preflight(graded["url"], graded=True)
 
 

@@ -8,8 +8,9 @@ import nbformat
 import pytest
 
 from backprop import reference
-from course import LESSONS, ROOT, SOLUTIONS, all_lessons, answer_cells, grade_info, graded_cells, lessons, read
-from grader import release
+from coursekit.course import (LESSONS, ROOT, SOLUTIONS, all_lessons, answer_cells, grade_info, graded_cells, lessons,
+                              read)
+from grader.editions import release
 
 pytestmark = pytest.mark.nbgrader
 

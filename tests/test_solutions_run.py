@@ -4,7 +4,7 @@ import time
 import pytest
 from nbclient import NotebookClient
 
-from course import lessons, read
+from coursekit.course import lessons, read
 
 pytestmark = pytest.mark.nbgrader
 

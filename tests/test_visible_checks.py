@@ -11,7 +11,7 @@ import matplotlib
 import pytest
 
 from backprop import mistakes
-from course import answer_cells, grade_info, lessons, read, solution_code
+from coursekit.course import answer_cells, grade_info, lessons, read, solution_code
 
 matplotlib.use("Agg")
 

@@ -1,5 +1,6 @@
 """Every explorer builds and draws from the reference math, before and after the student answers."""
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -37,9 +38,9 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatc
     """The explorer draws once on creation and again on every control change, whatever the student's code."""
     args, graded = EXPLORERS[name]
     draws = []
-    real_show = widgets.plt.show
-    monkeypatch.setattr(widgets.plt, "show", lambda *a, **k: (draws.append(len(widgets.plt.get_fignums())),
-                                                               real_show(*a, **k), widgets.plt.close("all")))
+    real_show = plt.show
+    monkeypatch.setattr(plt, "show", lambda *a, **k: (draws.append(len(plt.get_fignums())),
+                                                      real_show(*a, **k), plt.close("all")))
     kwargs = {}
     if graded:
         kwargs["mine"] = {"none": None, "stub": _stub, "reference": getattr(ref, graded)}[mine]
@@ -58,12 +59,12 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatc
 
 def test_a_drawing_that_fails_leaves_no_figure_behind():
     """An explorer whose drawing raises half-way closes the figure it made (the next drawing would show it)."""
-    widgets.plt.close("all")
+    plt.close("all")
 
     def draw(x):
-        widgets.plt.subplots()
+        plt.subplots()
         raise ZeroDivisionError("half-way")
 
     with pytest.raises(ZeroDivisionError):
         widgets.live(draw, {"x": widgets.slider("x", 0.2, -1, 1, 0.05)})
-    assert widgets.plt.get_fignums() == []
+    assert plt.get_fignums() == []

@@ -1,4 +1,4 @@
-"""The zygote (grader/inside/zygote.py): a forked child behaves like a freshly started `python ARGS`.
+"""The zygote (grader/wall/inside/zygote.py): a forked child behaves like a freshly started `python ARGS`.
 
 Each test runs programs through a real wall's stubs (Wall.python_argv), as the out-of-kernel check
 does; kernels take the same path (test_isolation.py starts them through jupyter_client).
@@ -8,14 +8,14 @@ import json
 import pytest
 
 import wall_job
-from grader import isolation
+from grader import wall as grading_wall
 
-pytestmark = pytest.mark.sandbox
+pytestmark = pytest.mark.wall
 
 
 @pytest.fixture(scope="module")
 def wall():
-    with isolation.Wall(allow_unsandboxed=True) as built:  # the zygote's behaviour, with or without bubblewrap
+    with grading_wall.Wall(allow_unwalled=True) as built:  # the zygote's behaviour, with or without bubblewrap
         yield built
 
 
@@ -44,7 +44,7 @@ def test_a_crash_is_reported_as_a_failure(wall):
 def test_modules_and_scripts_run_like_python_does(wall):
     done = wall_job.run_python(wall, ["-m", "json.tool"], stdin='{"a": 1}')
     assert json.loads(done.stdout) == {"a": 1}, done.stderr
-    script = isolation.INSIDE / "check_child.py"
+    script = grading_wall.INSIDE / "check_child.py"
     job = {"cells": [["<cell>", "def f(x):\n    return 2 * x"]], "cases": [
         {"fn": "f", "args": [{"int": 21}], "refs": [], "value": False}],
         "case_timeout": 5, "cell_timeout": 5, "skip": [], "noted": [], "start": 0}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course import ROOT
+from coursekit.course import ROOT
 
 def link_tree(source, target, skip):
     """A hard-linked copy of a folder (no bytes copied), without the folders named in skip."""

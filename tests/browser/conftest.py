@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from course import ROOT
+from coursekit.course import ROOT
 from jlab import screenshot_if_failed
 
 # Where Chromium is looked for: $BACKPROP_CHROMIUM alone when set (any Chromium or Chrome binary),

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from backprop.mistakes import CATALOG
-from course import ROOT, answer_cells, read, solution_code
-from hubtools import Hub, assert_private, class_hub_setup, need_root, submission_of
+from coursekit.course import ROOT, answer_cells, read, solution_code
+from coursekit.hub import Hub, assert_private, class_hub_setup, need_root, submission_of
 from jlab import screenshot_if_failed
 from nbgrader_course import TempCourse
 

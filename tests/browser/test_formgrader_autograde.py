@@ -1,4 +1,4 @@
-"""Formgrader's own Autograde button grades the hardened way (grader/pipeline.py), clicked in Chromium.
+"""Formgrader's own Autograde button grades the hardened way (grader/autograde/pipeline.py), clicked in Chromium.
 
 A temp course gets ungraded 00_feedforward submissions: an honest one, a wrong sigmoid, and attacks
 from tests/attacks.py (np.allclose patched, delegation to backprop.reference, os._exit, a peeker
@@ -19,7 +19,7 @@ import time
 import pytest
 
 from attacks import ATTACKS, PEEK, SIGMOID_WRONG, VANDAL
-from course import ROOT, finished
+from coursekit.course import ROOT, finished
 from formgrader_pages import fg_page  # noqa: F401 - a fixture
 from formgrader_pages import PAGE_TIMEOUT, parse_score, row, script_errors, table
 from formgrader_server import serve
@@ -54,8 +54,8 @@ def students(course):
 
 def wall_missing():
     """Why no grading wall can be built on this machine, or None when it can."""
-    from grader import isolation
-    return None if isolation.probe().ok else isolation.probe().why_not
+    from grader import wall as grading_wall
+    return None if grading_wall.probe().ok else grading_wall.probe().why_not
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_formgrader_autograde_refuses_without_the_wall(course, tmp_path, fg_page
         dialog, title, text = click_autograde(page, REFUSED)
         page.screenshot(path=str(artifacts / "formgrader-autograde-refused.png"))
         assert title == "Error", f"formgrader says {title}:\n{text[-4000:]}"
-        assert "grading refused" in text and "--no-sandbox" in text, text[-4000:]
+        assert "grading refused" in text and "--no-wall" in text, text[-4000:]
         assert "bubblewrap (bwrap) is not installed" in text, text[-4000:]
         dismiss(dialog)
         page.reload(wait_until="domcontentloaded")

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from attacks import ATTACKS, SIGMOID_WRONG
-from course import ROOT, finished
+from coursekit.course import ROOT, finished
 from formgrader_pages import fg_page  # noqa: F401 - a fixture
 from formgrader_pages import PAGE_TIMEOUT, parse_score, row, script_errors, table
 from formgrader_server import clean_env, serve

@@ -1,6 +1,6 @@
 """Every lesson in real JupyterLab in Chromium: it runs clean, and its widgets render and respond.
 
-Two variants per lesson: the released lesson finished as a student would (tests/course.py `finished`),
+Two variants per lesson: the released lesson finished as a student would (coursekit/course.py `finished`),
 and the untouched released lesson (stubs raise NotImplementedError). The solutions notebooks run top to
 bottom in tests/test_solutions_run.py (hidden tests included), and lesson 08's in JupyterLab in
 tests/browser/test_xor_training_browser.py: a third browser variant would only repeat the finished one.
@@ -14,7 +14,7 @@ import time
 import nbformat
 import pytest
 
-from course import LESSONS, answer_cells, finished, lessons, read
+from coursekit.course import LESSONS, answer_cells, finished, lessons, read
 from jlab import NotebookPage
 
 pytestmark = pytest.mark.browser

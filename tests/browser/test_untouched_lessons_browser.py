@@ -3,7 +3,7 @@ every explorer still renders and responds (tests/browser/test_lessons_browser.py
 import pytest
 
 import test_lessons_browser as lesson_pages
-from course import lessons
+from coursekit.course import lessons
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from course import SOLUTIONS
+from coursekit.course import SOLUTIONS
 from jlab import WIDGET_TIMEOUT, NotebookPage
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ import shutil
 import pytest
 from nbgrader.utils import parse_utc
 
-from hubtools import class_hub_setup, need_root, submission_of
+from coursekit.hub import class_hub_setup, need_root, submission_of
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.hub, pytest.mark.nbgrader]

@@ -9,8 +9,8 @@ import shutil
 import nbformat
 import pytest
 
-from course import finished
-from hubtools import assert_private, class_hub_setup, need_root, submission_of
+from coursekit.course import finished
+from coursekit.hub import assert_private, class_hub_setup, need_root, submission_of
 from nbgrader_course import TempCourse
 
 pytestmark = [pytest.mark.hub, pytest.mark.nbgrader]

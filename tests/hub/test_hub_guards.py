@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from hubtools import UNVERIFIED, Hub, class_hub_setup, need_root
-import prepare  # noqa: E402,I001 (classhub/prepare.py, on sys.path through hubtools)
+from coursekit.hub import UNVERIFIED, Hub, class_hub_setup, need_root
+import prepare  # noqa: E402,I001 (classhub/prepare.py, on sys.path through coursekit.hub)
 
 pytestmark = [pytest.mark.hub]
 

@@ -4,8 +4,8 @@ import pwd
 
 import pytest
 
-from hubtools import need_root
-import safety  # noqa: E402,I001 (classhub/safety.py, on sys.path through hubtools)
+from coursekit.hub import need_root
+import safety  # noqa: E402,I001 (classhub/safety.py, on sys.path through coursekit.hub)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from course import ROOT
+from coursekit.course import ROOT
 
 VALUES = ROOT / "classhub" / "z2jh-values.yaml"
 HIDDEN = ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "BEGIN MARK SCHEME")

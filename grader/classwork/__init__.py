@@ -1,0 +1,1 @@
+"""The class's workflow: collect, grade, read results back, feedback, export, the gradebook."""

@@ -1,0 +1,1 @@
+"""Editions of the course: lessons/ from solutions/, the student edition, the Binder link."""
