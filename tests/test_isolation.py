@@ -231,7 +231,7 @@ def test_an_unprivileged_user_grades_in_a_wall(unprivileged, server):
                           cwd=folder / "course")
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert "in a user namespace" in seen["mode"], seen["mode"]
+    assert seen["mode"]["walled"] and "in a user namespace" in seen["mode"]["how"], seen["mode"]
     uid = int(subprocess.run(["id", "-u", name], capture_output=True, text=True).stdout)
     for facts in (seen["kernel"], seen["child"]):
         assert facts["uid"] == uid and facts["solutions"] is False and facts["secret_file"] is False, facts

@@ -109,7 +109,7 @@ def main(port, secret):
         before = wall_sleepers(wall, "617.25")
         wall.reset()
         after = wall_sleepers(wall, "617.25")
-        print(json.dumps({"mode": wall.mode, "kernel": json.loads(kernel), "child": json.loads(child.stdout),
+        print(json.dumps({"mode": wall.mode.as_dict(), "kernel": json.loads(kernel), "child": json.loads(child.stdout),
                           "child_rc": child.returncode, "detached_before_reset": before,
                           "detached_after_reset": after, "ready_seconds": ready}))
 
