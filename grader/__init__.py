@@ -1,12 +1,18 @@
-"""Instructor tooling: regenerate lessons from solutions, and (later) collect, grade, feed back, export."""
+"""Instructor tooling for the course (`python -m grader COMMAND`), by subsystem.
+
+autograde/ the course's steps inside nbgrader's autograde pipeline; wall/ where student code runs
+while grading; classwork/ collect, grade, results, feedback, export; editions/ lessons from
+solutions, the student edition, Binder. course.py names every folder of the course and the
+gradebook URL; nbgrader_config.py puts the steps and plugins into nbgrader.
+"""
 import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-LESSONS = ROOT / "lessons"
-CONFIG = ROOT / "grader" / "nbgrader_config"
+from grader.course import Course
+
+COURSE = Course.at(Path(__file__).resolve().parent.parent)  # this checkout
+ROOT, SOLUTIONS, LESSONS, CONFIG = COURSE.root, COURSE.solutions, COURSE.lessons, COURSE.config
 
 
 def lesson_names(source=SOLUTIONS):

@@ -2,13 +2,14 @@
 import argparse
 import sys
 
-from . import LESSONS, ROOT
-from .course import Course
+from grader import LESSONS, ROOT
+from grader.course import Course
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser():
+    """The command line: one subcommand per instructor task."""
+    top = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("release", help="regenerate lessons/ from solutions/ (outputs stripped)")
     collect_cmd = commands.add_parser("collect", help="copy handed-in notebooks (folder or .zip) into grader/submitted")
     collect_cmd.add_argument("source", help="a folder or a .zip of handed-in notebooks")
@@ -35,49 +36,77 @@ def main(argv=None):
     link_cmd.add_argument("--ref", default=None, help="branch, tag or commit (default: the remote's default branch)")
     for sub in (collect_cmd, grade_cmd, feedback_cmd, export_cmd, edition_cmd, link_cmd):
         sub.add_argument("--course", default=str(ROOT), help="course root (default: this repository)")
-    args = parser.parse_args(argv)
-    if args.command == "release":
-        from grader.editions import release
-        release.generate(LESSONS)
-    elif args.command == "collect":
-        from grader.classwork import collect
-        report = collect.collect(args.source, args.course, replace=args.replace)
-        report.print()
-        return 1 if report.problems else 0
-    elif args.command == "grade":
-        from grader.classwork import grade
-        subs = grade.grade(args.course, args.assignments, jobs=args.jobs, timeout=args.timeout,
-                           check_timeout=args.check_timeout, notebook_timeout=args.notebook_timeout,
-                           allow_unwalled=args.no_wall, out=lambda line: print(line, flush=True))
-        return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
-    elif args.command == "feedback":
-        from grader.classwork import feedback
-        try:
-            pages = feedback.write_all(args.course)
-        except RuntimeError as exc:
-            print(f"feedback: {exc}", file=sys.stderr)
-            return 2
-        print(f"wrote {len(pages)} feedback pages under {Course.at(args.course).feedback}")
-    elif args.command == "export":
-        from grader.classwork import export
-        for path in export.write(args.course):
-            print(f"wrote {path}")
-    elif args.command == "student-edition":
-        from grader.editions import edition
-        try:
-            files = edition.make(args.dest, args.course, class_image=args.class_image)
-        except (FileExistsError, RuntimeError) as exc:
-            print(f"student-edition: {exc}", file=sys.stderr)
-            return 2
-        print(f"wrote the student edition ({len(files)} files) to {args.dest}")
-    elif args.command == "binder-link":
-        from grader.editions import binder
-        try:
-            print(binder.describe(args.remote, args.ref, cwd=args.course), end="")
-        except binder.NotGitHub as exc:
-            print(f"binder-link: {exc}", file=sys.stderr)
-            return 2
+    return top
+
+
+def release(args):
+    from grader.editions import release
+    release.generate(LESSONS)
     return 0
+
+
+def collect(args):
+    from grader.classwork import collect
+    report = collect.collect(args.source, args.course, replace=args.replace)
+    report.print()
+    return 1 if report.problems else 0
+
+
+def grade(args):
+    from grader.classwork import grade
+    subs = grade.grade(args.course, args.assignments, jobs=args.jobs, timeout=args.timeout,
+                       check_timeout=args.check_timeout, notebook_timeout=args.notebook_timeout,
+                       allow_unwalled=args.no_wall, out=lambda line: print(line, flush=True))
+    return 1 if any(s.status in ("rejected", "error") for s in subs) else 0
+
+
+def feedback(args):
+    from grader.classwork import feedback
+    try:
+        pages = feedback.write_all(args.course)
+    except RuntimeError as exc:
+        print(f"feedback: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(pages)} feedback pages under {Course.at(args.course).feedback}")
+    return 0
+
+
+def export(args):
+    from grader.classwork import export
+    for path in export.write(args.course):
+        print(f"wrote {path}")
+    return 0
+
+
+def student_edition(args):
+    from grader.editions import edition
+    try:
+        files = edition.make(args.dest, args.course, class_image=args.class_image)
+    except (FileExistsError, RuntimeError) as exc:
+        print(f"student-edition: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the student edition ({len(files)} files) to {args.dest}")
+    return 0
+
+
+def binder_link(args):
+    from grader.editions import binder
+    try:
+        print(binder.describe(args.remote, args.ref, cwd=args.course), end="")
+    except binder.NotGitHub as exc:
+        print(f"binder-link: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+COMMANDS = {"release": release, "collect": collect, "grade": grade, "feedback": feedback, "export": export,
+            "student-edition": student_edition, "binder-link": binder_link}
+
+
+def main(argv=None):
+    """Run one command; returns its exit code."""
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

@@ -209,26 +209,7 @@ def run_check(cells, setup, tests, case_timeout=5.0, cell_timeout=None, wall=60.
     for _ in range(len(flat) + len(job["cells"]) + 1):
         lines, timed_out, rc = _talk(argv, json.dumps(job),
                                      max(1.0, deadline - time.monotonic()))
-        current, cell, done = None, None, False
-        for line in lines[:10 * (len(flat) + len(job["cells"])) + 100]:
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(msg, dict):
-                continue
-            if "cell_start" in msg:
-                cell = msg["cell_start"]
-            elif "start" in msg:
-                current, cell = msg["start"], None
-            elif "case" in msg and isinstance(msg["case"], int) and 0 <= msg["case"] < len(flat):
-                if results[msg["case"]] is None:
-                    results[msg["case"]] = msg
-            elif "cell" in msg:
-                notes.append(f"{msg['cell']} raised {msg.get('error')} outside the kernel")
-                job["noted"].append(cell)
-            elif "done" in msg:
-                done = True
+        current, cell, done = _read_child(lines, job, results, notes)
         if done:
             break
         why = "hit the time limit" if timed_out else f"died (exit code {rc})"
@@ -248,6 +229,31 @@ def run_check(cells, setup, tests, case_timeout=5.0, cell_timeout=None, wall=60.
         if job["start"] >= len(flat):
             break
     return results, notes
+
+
+def _read_child(lines, job, results, notes):
+    """Take what one child said (its JSON lines) into results and notes; returns (case running, cell running, done)."""
+    current, cell, done = None, None, False
+    for line in lines[:10 * (len(results) + len(job["cells"])) + 100]:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(msg, dict):
+            continue
+        if "cell_start" in msg:
+            cell = msg["cell_start"]
+        elif "start" in msg:
+            current, cell = msg["start"], None
+        elif "case" in msg and isinstance(msg["case"], int) and 0 <= msg["case"] < len(results):
+            if results[msg["case"]] is None:
+                results[msg["case"]] = msg
+        elif "cell" in msg:
+            notes.append(f"{msg['cell']} raised {msg.get('error')} outside the kernel")
+            job["noted"].append(cell)
+        elif "done" in msg:
+            done = True
+    return current, cell, done
 
 
 def score_results(tests, results):

@@ -17,7 +17,6 @@
    reports of other lessons graded at the same time). Scores do not depend on --jobs. A worker's log
    is kept in grader/reports and read only for a notebook nbgrader never wrote.
 """
-import fcntl
 import hashlib
 import json
 import os
@@ -33,7 +32,7 @@ import nbformat
 
 from grader import lesson_names, tool_env, wall as grading_wall
 from grader.autograde import pipeline, repair
-from grader.classwork import gradebook
+from grader.classwork import gradebook, reports
 from grader.classwork.results import Submission
 from grader.course import Course, URL_ENV
 
@@ -232,11 +231,7 @@ def grade(course=None, assignments=None, jobs=None, timeout=30, out=print, check
     mode = grading_wall.verdict(allow_unwalled)
     course = Course.at(course)
     started = time.monotonic()
-    known = lesson_names(course.solutions)
-    assignments = list(assignments or known)
-    unknown = [a for a in assignments if a not in known]
-    if unknown:
-        raise SystemExit(f"unknown assignment(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    assignments = known_assignments(course, assignments)
     jobs = jobs or os.cpu_count() or 1
     url = course.gradebook_url
     gradebook.preflight(url)
@@ -250,22 +245,10 @@ def grade(course=None, assignments=None, jobs=None, timeout=30, out=print, check
     try:
         lessons = sorted({s.lesson for s in subs})
         todo = prepare(subs, ensure_assignments(course, lessons, url, scratch))
-        env = tool_env()
-        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
-        if not mode.walled:
-            env[grading_wall.NO_WALL_ENV] = "1"
         out(f"grading {len(todo)} notebooks ({len(subs) - len(todo)} rejected) of {len(lessons)} lesson(s) "
             f"with {jobs} job(s); {mode}")
-        done, lock = [0], threading.Lock()
-
-        def progress(text):
-            with lock:
-                done[0] += 1
-                bar = "#" * min(20, 20 * done[0] // max(len(todo), 1))
-                out(f"[{bar:<20}] {done[0]:>3}/{len(todo)} {text}")
-
-        results = run_workers(_groups(todo, jobs), course, url, scratch, env,
-                              (timeout, notebook_timeout, check_timeout), progress)
+        results = run_workers(_groups(todo, jobs), course, url, scratch, worker_env(mode),
+                              (timeout, notebook_timeout, check_timeout), progress_bar(out, len(todo)))
         gather(course, url, results)
     except Exception as exc:  # the report of what was graded is still written below
         failure = f"{type(exc).__name__}: {exc}"
@@ -276,16 +259,46 @@ def grade(course=None, assignments=None, jobs=None, timeout=30, out=print, check
     changed = sorted(p for p, h in originals.items() if after.get(p) != h)
     if changed:
         out(f"ALERT: {len(changed)} handed-in file(s) changed while grading: {', '.join(changed[:5])}")
-    report(subs, out)
+    reports.summary(subs, out)
     elapsed = time.monotonic() - started
     out(f"done in {elapsed:.1f} s, {elapsed / max(len(todo), 1):.2f} s per notebook")
-    reports = write_reports(course, subs, {"wall": mode.as_dict(), "seconds": round(elapsed, 2), "jobs": jobs,
-                                           "error": failure, "originals_changed": changed})
+    written = reports.write_reports(course, subs, {"wall": mode.as_dict(), "seconds": round(elapsed, 2), "jobs": jobs,
+                                                   "error": failure, "originals_changed": changed})
     if not mode.walled:
         out(f"NOTE: graded WITHOUT the wall ({mode}); grader/reports/grade.json records it")
     if failure:
-        raise SystemExit(f"grade: {failure} (the report of every notebook graded so far is in {reports / 'grade.json'})")
+        raise SystemExit(f"grade: {failure} (the report of every notebook graded so far is in {written / 'grade.json'})")
     return subs
+
+
+def known_assignments(course, assignments):
+    """The assignments asked for (all of the course's lessons when none); SystemExit naming any unknown one."""
+    known = lesson_names(course.solutions)
+    unknown = [a for a in assignments or () if a not in known]
+    if unknown:
+        raise SystemExit(f"unknown assignment(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    return list(assignments or known)
+
+
+def worker_env(mode):
+    """The environment of the nbgrader workers: one BLAS thread each; the unwalled mode passed on by name."""
+    env = tool_env()
+    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
+    if not mode.walled:
+        env[grading_wall.NO_WALL_ENV] = "1"
+    return env
+
+
+def progress_bar(out, total):
+    """progress(text): one line per notebook started, with a bar of how many of total so far."""
+    done, lock = [0], threading.Lock()
+
+    def progress(text):
+        with lock:
+            done[0] += 1
+            bar = "#" * min(20, 20 * done[0] // max(total, 1))
+            out(f"[{bar:<20}] {done[0]:>3}/{total} {text}")
+    return progress
 
 
 def prepare(subs, templates):
@@ -300,41 +313,6 @@ def prepare(subs, templates):
             sub.status = "rejected"
             sub.notes.append(str(exc))
     return [s for s in subs if s.status != "rejected"]
-
-
-def write_reports(course, subs, run):
-    """Merge this run's rows into grader/reports/grade.json and grader/flags.json, under a lock.
-
-    Two graders grading different lessons at the same time each keep the other's rows.
-    """
-    reports = course.reports
-    reports.mkdir(parents=True, exist_ok=True)
-    mine = {(s.student, s.lesson) for s in subs}
-    with open(reports / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        old = _read_json(reports / "grade.json", {}).get("submissions", [])
-        rows = [r for r in old if (r.get("student"), r.get("lesson")) not in mine] + [s.row() for s in subs]
-        rows.sort(key=lambda r: (r.get("student") or "", r.get("lesson") or ""))
-        _write_json(reports / "grade.json", dict(run, submissions=rows))
-        flags = [r for r in _read_json(course.flags_file, []) if (r.get("student"), r.get("lesson")) not in mine]
-        flags += [{"student": s.student, "lesson": s.lesson, "status": s.status, "reason": "; ".join(s.flags + s.notes)}
-                  for s in subs if s.status != "graded"]
-        _write_json(course.flags_file, flags)
-    return reports
-
-
-def _read_json(path, empty):
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return empty
-
-
-def _write_json(path, data):
-    """Write JSON atomically (a reader never sees half a file)."""
-    tmp = Path(f"{path}.tmp{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=1, default=str))
-    os.replace(tmp, path)
 
 
 def _section(log, sub):
@@ -356,23 +334,3 @@ def _kernel_failure(log, sub):
         return "the kernel stopped answering (time limit)"
     errors = [l.strip() for l in text.splitlines() if "ERROR" in l][:2]
     return "nbgrader could not grade it in the kernel: " + (" | ".join(errors) or "see grader/reports/*-worker*.log")
-
-
-def report(subs, out=print):
-    """Per-lesson summary, then every submission that needs a look."""
-    out("")
-    out(f"{'lesson':<18}{'graded':>7}{'flagged':>8}{'rejected':>9}{'mean':>8}{'full':>6}")
-    for lesson in sorted({s.lesson for s in subs}):
-        rows = [s for s in subs if s.lesson == lesson]
-        ok = [s for s in rows if s.status in ("graded", "flagged")]
-        totals = [sum(s.final.values()) for s in ok]
-        full = [s for s in ok if s.final and all(s.final[k] == s.max[k] for k in s.final)]
-        mean = sum(totals) / len(totals) if totals else 0.0
-        out(f"{lesson:<18}{len(ok):>7}{sum(s.status == 'flagged' for s in rows):>8}"
-            f"{sum(s.status == 'rejected' for s in rows):>9}"
-            f"{mean:>8.2f}{len(full):>6}")
-    for s in subs:
-        if s.status != "graded" or s.notes:
-            out(f"- {s.student}/{s.lesson}: {s.status.upper()}")
-            for line in s.notes + s.flags:
-                out(f"    {line}")
