@@ -32,6 +32,7 @@ import grp
 import hashlib
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,9 @@ import safety  # noqa: E402 (classhub/safety.py)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-COURSE_ID = "backprop"
+# The course's layout and id, from grader/course.py by path: this script runs before any environment has grader.
+_LAYOUT = runpy.run_path(str(ROOT / "grader" / "course.py"))
+COURSE_ID, Course = _LAYOUT["COURSE_ID"], _LAYOUT["Course"]
 DEFAULT_COURSE = "/srv/backprop-course"
 # What the students' environment is built from: a change to any of these rebuilds it.
 ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "classhub/prepare.py"]  # + backprop/, grader/
@@ -142,10 +145,10 @@ def ensure_venv(s, python, env_extra):
                    check=True, env=env, cwd=ROOT)
     with tempfile.TemporaryDirectory() as src:  # built from a copy: no build/ left in the checkout
         shutil.copy(ROOT / "pyproject.toml", src)
-        for package in ("backprop", "grader"):  # grader: the grading steps the course's nbgrader_config.py loads
-            shutil.copytree(ROOT / package, Path(src) / package,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.db", "submitted", "autograded",
-                                                          "feedback", "reports", "exports", "*.json"))
+        results = [p.name for p in Course.at(ROOT).results()]  # a class graded in this checkout stays out
+        shutil.copytree(ROOT / "backprop", Path(src) / "backprop", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "grader", Path(src) / "grader",  # the grading steps the course's nbgrader_config.py loads
+                        ignore=shutil.ignore_patterns("__pycache__", *results))
         subprocess.run(pip + ["--no-deps", src], check=True, env=env, cwd=src)
     _world_readable(venv)
     _install_exchange(venv, env_extra)
@@ -243,7 +246,8 @@ def ensure_course(s):
     course.mkdir(parents=True)
     shutil.copytree(ROOT / "solutions", course / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
     (course / "grader").mkdir()
-    shutil.copy(ROOT / "grader" / "nbgrader_config.py", course / "grader")
+    for name in ("nbgrader_config.py", "course.py"):  # the config reads the course's layout from course.py
+        shutil.copy(ROOT / "grader" / name, course / "grader")
     gid = ensure_group(s["instructors"])
     for folder, _, files in os.walk(course):
         os.chown(folder, 0, gid)

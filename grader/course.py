@@ -55,6 +55,11 @@ class Course:
         """grader/autograded/<student>/<lesson>/<lesson>.ipynb."""
         return self.autograded / student / lesson / f"{lesson}.ipynb"
 
+    def results(self):
+        """What grading writes into grader/ (never copied into an environment or an edition)."""
+        return [self.submitted, self.autograded, self.feedback, self.reports, self.exports, self.flags_file,
+                self.gradebook_file]
+
     def feedback_pages(self):
         """Every feedback page written: grader/feedback/<student>/<lesson>/<lesson>.html."""
         return sorted(self.feedback.glob("*/*/*.html"))

@@ -179,6 +179,12 @@ def graded(tmp_path_factory):
     return course, code, out, _all_scores(course), hashes
 
 
+def grading_wall_probe_ok():
+    """Whether a real wall can be built here (else the attack class is graded unwalled, as asked)."""
+    from grader import wall as grading_wall
+    return grading_wall.probe().ok
+
+
 def _hashes(course):
     return {p: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in (course.root / "grader" / "submitted").rglob("*") if p.is_file()}
@@ -376,6 +382,23 @@ def test_notebook_time_limit(tmp_path):
     assert _scores(course, "honest", FF) == {"test_sigmoid": 1.0, "test_feedforward": 1.0}, out
     assert _scores(course, "sleeper", FF) == {"test_sigmoid": 1.0, "test_feedforward": 0.0}, out
     assert "notebook time limit" in out, out
+    record = nbformat.read(course.root / "grader" / "autograded" / "sleeper" / FF / f"{FF}.ipynb",
+                           as_version=4).metadata["backprop_grading"]
+    assert {"cell": "test_feedforward", "stop": "notebook time limit"} in record["kernel"], record
+    assert record["mistakes"] == {"test_feedforward": "not run (notebook time limit)"}, record
+    rows = json.loads((course.root / "grader" / "reports" / "grade.json").read_text())["submissions"]
+    sleeper = next(r for r in rows if r["student"] == "sleeper")
+    assert "test_feedforward: not run (the notebook time limit was used up)" in sleeper["notes"], sleeper
+
+
+def test_a_dead_kernel_and_the_mistake_it_cost_are_recorded_as_data(graded):
+    """The kernel's death and the check's label travel in the notebook's metadata, not in nbgrader's log."""
+    course = graded[0]
+    record = nbformat.read(course.root / "grader" / "autograded" / "kills" / FF / f"{FF}.ipynb",
+                           as_version=4).metadata["backprop_grading"]
+    assert any(s["stop"] == "died" for s in record["kernel"]), record
+    assert record["mistakes"] == {"test_sigmoid": "crashed the process"}, record
+    assert record["wall"]["walled"] is grading_wall_probe_ok(), record
 
 
 @pytest.mark.wall

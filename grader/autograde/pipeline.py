@@ -97,6 +97,7 @@ def announce(resources):
     info = (resources or {}).get("nbgrader", {})
     if fd and fd.isdigit():
         try:
+            os.set_inheritable(int(fd), False)  # the wall's processes must not hold the pipe open after us
             os.write(int(fd), (json.dumps({"student": info.get("student"), "lesson": info.get("assignment")})
                                + "\n").encode())
         except OSError:
