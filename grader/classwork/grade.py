@@ -166,8 +166,11 @@ def run_workers(groups, course, url, scratch, env, limits, progress):
     def follow(read_end):
         with os.fdopen(read_end) as events:
             for line in events:
-                started = json.loads(line)
-                progress(f"{started['student']}/{started['lesson']}")
+                try:
+                    started = json.loads(line)
+                    progress(f"{started['student']}/{started['lesson']}")
+                except (ValueError, TypeError, KeyError):  # a torn line costs one progress line, never the run
+                    continue
 
     threads = [threading.Thread(target=f, args=a) for root, _, proc, read_end in procs
                for f, a in ((keep_log, (root, proc)), (follow, (read_end,)))]
