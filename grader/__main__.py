@@ -103,10 +103,26 @@ COMMANDS = {"release": release, "collect": collect, "grade": grade, "feedback": 
             "student-edition": student_edition, "binder-link": binder_link}
 
 
+# What the instructor's commands need beyond the students' environment (make setup-dev installs them).
+DEV_TOOLS = {"nbgrader", "nbconvert", "nbclient", "sqlalchemy", "alembic", "bleach", "psycopg"}
+NEEDS_NBGRADER = {"release", "grade", "feedback", "export"}
+
+
 def main(argv=None):
-    """Run one command; returns its exit code."""
+    """Run one command; returns its exit code (2, with one line saying so, when the instructor's tools are missing)."""
     args = parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        if args.command in NEEDS_NBGRADER:
+            import nbgrader  # noqa: F401 (these commands run nbgrader, some in a child process: fail here, once)
+        return COMMANDS[args.command](args)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in DEV_TOOLS:
+            raise
+        print(f"python -m grader {args.command}: needs {missing}, one of the instructor's tools, and this Python "
+              f"({sys.executable}) does not have it. Fix: `make setup-dev`, then run the command with "
+              ".venv/bin/python.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -223,3 +223,27 @@ def test_readme_says_how_to_pin_and_point_binder_at_a_fork():
     for text in ("make lock", "UPGRADE=1", "binder/requirements.in", "make binder-link",
                  "python -m grader binder-link", "git remote get-url origin", "make check-python"):
         assert text in README, text
+
+
+# --- instructor commands in a student's environment: one line, no traceback --------------------
+
+def test_an_instructor_command_without_the_dev_tools_says_so_in_one_line(tmp_path):
+    """`python -m grader grade` where nbgrader is missing (a student's `make lab` environment): exit 2, one line
+    naming the missing tool and `make setup-dev`, no traceback."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(  # this Python behaves as if nbgrader were not installed
+        "import sys\nclass _NoNbgrader:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'nbgrader' or name.startswith('nbgrader.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoNbgrader())\n")
+    env = dict(os.environ, PYTHONPATH=str(blocker))
+    for command in (["grade", "--course", str(tmp_path)], ["export", "--course", str(tmp_path)],
+                    ["feedback", "--course", str(tmp_path)], ["release"]):
+        result = subprocess.run([sys.executable, "-m", "grader", *command], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=120)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "needs nbgrader" in lines[0] and "make setup-dev" in lines[0], lines
