@@ -135,8 +135,9 @@ class Hub:
     """`classhub/start` running (JupyterHub + configurable-http-proxy): students log in with one shared
     password, instructors with the admin password; `env` adds CLASSHUB_* settings (a certificate...)."""
 
-    def __init__(self, setup, log_path, course=None, env=None):
+    def __init__(self, setup, log_path, course=None, env=None, args=()):
         self.setup, self.log_path, self.course = setup, Path(log_path), course
+        self.args = list(args)  # to jupyterhub itself, e.g. --JupyterHub.slow_spawn_timeout=180
         self.port, self.password = free_port(), secrets.token_urlsafe(12)
         self.admin_password = secrets.token_urlsafe(32)
         self.extra = dict(env or {})
@@ -152,7 +153,7 @@ class Hub:
                    CLASSHUB_STATE=str(self.setup.base / f"state-{self.port}"))  # its own database and pid files
         env.update(self.extra)
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([str(ROOT / "classhub" / "start")], cwd=ROOT, env=env, stdout=self._log,
+        self.proc = subprocess.Popen([str(ROOT / "classhub" / "start"), *self.args], cwd=ROOT, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + HUB_START_TIMEOUT
         while time.monotonic() < deadline:

@@ -12,8 +12,8 @@ import json
 import os
 import re
 import secrets
+import select
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -133,25 +133,50 @@ def test_open_home_folders_are_made_private(setup):
     assert home.stat().st_mode & 0o777 == 0o700
 
 
-def _api(hub, token, method, path, body=None):
+# The hub answers a server's start or stop only once it is done (201 / 204), so the tests wait on that answer.
+WAIT_FOR_SERVERS = ["--JupyterHub.slow_spawn_timeout=180", "--JupyterHub.slow_stop_timeout=120"]
+
+
+def _call(hub, token, method, path, body=None):
+    """(HTTP status, decoded JSON body or None) of one hub API call."""
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(hub.url + path, data=data, method=method,
                                  headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as resp:
+    with urllib.request.urlopen(req, timeout=200) as resp:
         raw = resp.read()
-    return json.loads(raw) if raw else None
+        return resp.status, json.loads(raw) if raw else None
+
+
+def _api(hub, token, method, path, body=None):
+    return _call(hub, token, method, path, body)[1]
 
 
 def _server(hub, token, user):
     return _api(hub, token, "GET", f"/hub/api/users/{user}")["servers"].get("", {})
 
 
-def _start_server(hub, token, user, timeout=180):
-    _api(hub, token, "POST", f"/hub/api/users/{user}/server")
-    deadline = time.monotonic() + timeout
-    while not _server(hub, token, user).get("ready"):
-        assert time.monotonic() < deadline, f"{user}'s server did not start:\n{hub.log_tail()}"
-        time.sleep(0.5)
+def _start_server(hub, token, user):
+    """Start user's server; the hub (WAIT_FOR_SERVERS) answers 201 once it is ready."""
+    status, _ = _call(hub, token, "POST", f"/hub/api/users/{user}/server")
+    assert status == 201, f"{user}'s server was not ready when the hub answered ({status}):\n{hub.log_tail()}"
+
+
+def _stop_server(hub, token, user):
+    """Stop user's server; the hub (WAIT_FOR_SERVERS) answers 204 once it and its post-stop hook are done."""
+    status, _ = _call(hub, token, "DELETE", f"/hub/api/users/{user}/server")
+    assert status == 204, f"{user}'s server had not stopped when the hub answered ({status}):\n{hub.log_tail()}"
+
+
+def _exits_within(pid, seconds):
+    """Whether process pid ends within seconds (a pidfd becomes readable when it does)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
 
 
 def _kernel(hub, token, user):
@@ -159,10 +184,7 @@ def _kernel(hub, token, user):
     from jupyter_client import BlockingKernelClient
     kernel = _api(hub, token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
     conn = Path(f"/home/{user}/.local/share/jupyter/runtime/kernel-{kernel['id']}.json")
-    deadline = time.monotonic() + 60
-    while not conn.exists():
-        assert time.monotonic() < deadline, "no kernel connection file"
-        time.sleep(0.2)
+    assert conn.exists(), "the server answered with a kernel but wrote no connection file"  # written before it answers
     client = BlockingKernelClient(connection_file=str(conn))
     client.load_connection_file()
     client.start_channels(hb=False)
@@ -182,7 +204,8 @@ def limited(setup, tmp_path_factory):
     """A hub whose students get MEMORY and TASKS, and one student's server running: (hub, token)."""
     token = secrets.token_hex(32)
     hub = Hub(setup, tmp_path_factory.mktemp("limits") / "jupyterhub.log",
-              env={"CLASSHUB_MEM_LIMIT": MEMORY, "CLASSHUB_TASKS_LIMIT": str(TASKS), "CLASSHUB_SERVICE_TOKEN": token})
+              env={"CLASSHUB_MEM_LIMIT": MEMORY, "CLASSHUB_TASKS_LIMIT": str(TASKS), "CLASSHUB_SERVICE_TOKEN": token},
+              args=WAIT_FOR_SERVERS)
     try:
         hub.start()
         _start_server(hub, token, setup.student)
@@ -193,10 +216,6 @@ def limited(setup, tmp_path_factory):
 
 def _groups_of(pid):
     return dict(line.split(":", 2)[1:] for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines())
-
-
-def _alive(pid):
-    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
 
 
 def test_a_students_memory_is_theirs_alone(setup, limited):
@@ -213,10 +232,7 @@ def test_a_students_memory_is_theirs_alone(setup, limited):
         hog = int(out)
         assert status == "ok" and _groups_of(hog)["memory"] == memory, "the kernel is outside the student's group"
         client.execute("hog = []\nwhile True:\n    hog.append(bytearray(50 * 2**20))")
-        deadline = time.monotonic() + 90
-        while _alive(hog):  # the OOM killer ends it at the group's limit
-            assert time.monotonic() < deadline, "a kernel allocated without bound for 90 s and lived"
-            time.sleep(0.2)
+        assert _exits_within(hog, 90), "a kernel allocated without bound for 90 s and lived"  # the OOM killer
     finally:
         client.stop_channels()
     with urllib.request.urlopen(f"{hub.url}/hub/health", timeout=10) as resp:
@@ -276,11 +292,8 @@ def test_dev_shm_holds_no_more_than_a_students_memory_and_is_emptied(setup, limi
     subprocess.run(["runuser", "-u", setup.student, "--", "dd", "if=/dev/zero", f"of={target}", "bs=16M", "count=100"],
                    preexec_fn=join_students_group, capture_output=True, timeout=120)
     assert target.exists() and target.stat().st_size <= 400 * 2 ** 20, target.stat().st_size
-    _api(hub, token, "DELETE", f"/hub/api/users/{setup.student}/server")
-    deadline = time.monotonic() + 60
-    while _server(hub, token, setup.student):
-        assert time.monotonic() < deadline, "the server did not stop"
-        time.sleep(0.5)
+    _stop_server(hub, token, setup.student)
+    assert not _server(hub, token, setup.student), "the server did not stop"
     assert not target.exists(), "the student's /dev/shm file outlived their server"
 
 
@@ -300,15 +313,14 @@ def test_the_exchange_cannot_fill_the_disk(setup):
 def test_idle_servers_are_stopped(setup, tmp_path):
     token = secrets.token_hex(32)
     hub = Hub(setup, tmp_path / "cull.log", env={"CLASSHUB_IDLE_TIMEOUT": str(CULL_SECONDS),
-                                                 "CLASSHUB_SERVICE_TOKEN": token, "CLASSHUB_INSECURE": "no-limits"})
+                                                 "CLASSHUB_SERVICE_TOKEN": token, "CLASSHUB_INSECURE": "no-limits"},
+              args=WAIT_FOR_SERVERS)
     idle = setup.add_user("student")  # before the hub starts: it reads the groups then
     try:
         hub.start()
         _start_server(hub, token, idle)
-        deadline = time.monotonic() + 120
-        while _server(hub, token, idle):
-            assert time.monotonic() < deadline, f"the idle server was not stopped:\n{hub.log_tail()}"
-            time.sleep(1)
-        assert "idle-culler" in hub.log_tail(50_000)
+        found = subprocess.run(["pgrep", "-u", idle, "-f", "jupyterhub-singleuser"], capture_output=True, text=True)
+        assert _exits_within(int(found.stdout.split()[0]), 120), f"the idle server was not stopped:\n{hub.log_tail()}"
+        assert f"Culling server {idle}" in hub.log_tail(50_000)  # logged by the culler before it stops the server
     finally:
         hub.stop()
