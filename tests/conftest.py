@@ -53,3 +53,40 @@ def pg():
         pytest.skip(reason)
     with postgres.Server() as server:
         yield server
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """The number of pictures each explorer redraw put in its Output (an error counts as none)."""
+    from backprop.widgets import controls
+    shown, real = [], controls.drawn
+
+    def counting(draw):
+        entries = real(draw)
+        shown.append(sum(e["output_type"] == "display_data" for e in entries))
+        return entries
+    monkeypatch.setattr(controls, "drawn", counting)
+    return shown
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """Every figure an explorer rendered into its Output, in order (closed by pyplot, given back a canvas)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from backprop.widgets import controls
+    figures, real_render, real_drawn = [], controls.figure_output, controls.drawn
+
+    def recording(fig):
+        figures.append(fig)
+        return real_render(fig)
+
+    def drawn(draw):
+        entries = real_drawn(draw)
+        for fig in figures:
+            if not isinstance(fig.canvas, FigureCanvasAgg):
+                FigureCanvasAgg(fig)
+        return entries
+    monkeypatch.setattr(controls, "figure_output", recording)
+    monkeypatch.setattr(controls, "drawn", drawn)
+    return figures

@@ -38,16 +38,6 @@ def _params_in_place(params, x, target, lr):
 
 # --- explorers ---------------------------------------------------------------------------------
 
-@pytest.fixture
-def draws(monkeypatch):
-    """Count the figures each redraw shows (and close them)."""
-    shown = []
-    real_show = plt.show
-    monkeypatch.setattr(plt, "show", lambda *a, **k: (shown.append(len(plt.get_fignums())),
-                                                               real_show(*a, **k), plt.close("all")))
-    return shown
-
-
 def _move_every_control(box, draws):
     for control in widget_controls(box):
         before = len(draws)
@@ -73,30 +63,27 @@ def test_training_explorer_draws_and_redraws_whatever_the_students_code(mine, dr
     assert checks.compare(params, PARAMS) is None, "the explorer changed the lesson's params"
 
 
-def test_training_explorer_says_what_the_students_train_step_gives(monkeypatch):
-    notes = []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: (notes.extend(t.get_text() for t in plt.gcf().texts),
-                                                               plt.close("all")))
+def test_training_explorer_says_what_the_students_train_step_gives(rendered):
+    def notes():
+        return [t.get_text() for fig in rendered for t in fig.texts]
     widgets.training_explorer(PARAMS, X, T, mine=ref.train_step)
     costs, _, _ = pictures.training_run(ref.train_step, PARAMS, X, T, 0.5, 100)
-    assert f"your train_step, the same 100 steps: cost {costs[-1]:.4f}" in notes
-    notes.clear()
+    assert f"your train_step, the same 100 steps: cost {costs[-1]:.4f}" in notes()
+    rendered.clear()
     widgets.training_explorer(PARAMS, X, T, mine=_stub)
-    assert "your train_step: not written yet" in notes
+    assert "your train_step: not written yet" in notes()
 
 
-def test_the_explorers_draw_no_label_over_another(monkeypatch):
-    figures = []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: figures.append(plt.gcf()))
+def test_the_explorers_draw_no_label_over_another(rendered):
     widgets.stuck_node_explorer()
     box = widgets.training_explorer(PARAMS, X, T, mine=ref.train_step)
     lr, steps = widget_controls(box)
     for value in (0.05, 3.0):
         lr.value = value
         steps.value = 500
-    for fig in figures:
+    assert len(rendered) == 5  # stuck node; training explorer: creation, then lr, 500 steps, lr again
+    for fig in rendered:
         assert not overlapping_texts(fig)
-    plt.close("all")
 
 
 # --- pictures ----------------------------------------------------------------------------------

@@ -40,23 +40,16 @@ def _footer(fig):
 
 
 @pytest.mark.parametrize("mine", sorted(STUDENT))
-def test_activation_explorer_builds_and_redraws_when_the_slider_moves(mine, monkeypatch):
+def test_activation_explorer_builds_and_redraws_when_the_slider_moves(mine, rendered):
     """It draws on creation and on every move, whatever the student's functions do; their answers sit in the footer."""
-    footers, titles = [], []
-
-    def show(*args, **kwargs):
-        fig = plt.gcf()
-        footers.append(_footer(fig))
-        titles.append([t.get_text() for t in fig.texts])
-        plt.close("all")
-
-    monkeypatch.setattr(plt, "show", show)
     tanh_slope = ref.tanh_slope_from_output if STUDENT[mine] == "reference" else STUDENT[mine]
     relu_slope = ref.relu_slope if STUDENT[mine] == "reference" else STUDENT[mine]
     box = widgets.activation_explorer(tanh_slope=tanh_slope, relu_slope=relu_slope)
+    footers = [_footer(fig) for fig in rendered]
     assert len(footers) == 1
     slider = box.children[0].children[0]
     slider.value = -2.0
+    footers, titles = [_footer(fig) for fig in rendered], [[t.get_text() for t in fig.texts] for fig in rendered]
     assert len(footers) == 2 and titles[0] != titles[1], "moving z did not change the picture's numbers"
     if mine == "none":
         assert footers[-1] == []
@@ -69,13 +62,11 @@ def test_activation_explorer_builds_and_redraws_when_the_slider_moves(mine, monk
         assert "relu_slope([[-2]]): your function says: [[0.0]]" in footer
 
 
-def test_activation_explorer_puts_relus_corner_at_exactly_zero(monkeypatch):
+def test_activation_explorer_puts_relus_corner_at_exactly_zero(rendered):
     """A slider value of 1e-17 is the corner z = 0: the verdict says so instead of 'dead'."""
-    texts = []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: (texts.append([t.get_text() for t in plt.gcf().texts]),
-                                                               plt.close("all")))
     box = widgets.activation_explorer()
     box.children[0].children[0].value = 1e-17
+    texts = [[t.get_text() for t in fig.texts] for fig in rendered]
     assert any("at the corner z = 0" in t for t in texts[-1]), texts[-1]
 
 

@@ -242,14 +242,14 @@ def test_pixel_values_and_outputs_pictures(data):
 
 @pytest.fixture
 def shown(monkeypatch):
-    """Every figure the widget shows: the bar heights of its first axes, recorded at plt.show()."""
-    drawn = []
+    """Every figure the widget shows: the bar heights of its first axes, recorded as it is rendered."""
+    from backprop.widgets import controls
+    drawn, real = [], controls.figure_output
 
-    def show(*args, **kwargs):
-        fig = plt.gcf()
+    def recording(fig):
         drawn.append([p.get_height() for p in fig.axes[0].patches])
-        plt.close("all")
-    monkeypatch.setattr(plt, "show", show)
+        return real(fig)
+    monkeypatch.setattr(controls, "figure_output", recording)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     return drawn
 

@@ -77,22 +77,14 @@ EXPLORERS = ["feedforward_explorer", "blame_explorer", "blame_two_outputs_explor
              "error_flow_explorer"]
 
 
-def _explorer_figures(name, monkeypatch, *args):
-    figures = []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: figures.extend(
-        plt.figure(n) for n in plt.get_fignums() if plt.figure(n) not in figures))
-    getattr(widgets, name)(*args)
-    return figures
-
-
 @pytest.mark.parametrize("name", EXPLORERS + ["delta_weights_explorer"])
-def test_explorers_network_pictures_have_no_overlapping_labels(name, monkeypatch):
+def test_explorers_network_pictures_have_no_overlapping_labels(name, rendered):
     """The networks inside the explorers, at the sizes the explorers draw them."""
     args = (W_IH, W_HO, X) if name == "delta_weights_explorer" else ()
-    figures = _explorer_figures(name, monkeypatch, *args)
-    assert figures
+    getattr(widgets, name)(*args)
+    assert rendered
     try:
-        for fig in figures:
+        for fig in rendered:
             for ax in fig.axes:
                 if any(isinstance(p, matplotlib.patches.Circle) for p in ax.patches):
                     assert not _collisions(ax), f"{name}: overlapping labels {_collisions(ax)}"

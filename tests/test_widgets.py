@@ -34,13 +34,9 @@ def _stub(*args):
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
 @pytest.mark.parametrize("mine", ["none", "stub", "reference"])
-def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatch):
+def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, draws):
     """The explorer draws once on creation and again on every control change, whatever the student's code."""
     args, graded = EXPLORERS[name]
-    draws = []
-    real_show = plt.show
-    monkeypatch.setattr(plt, "show", lambda *a, **k: (draws.append(len(plt.get_fignums())),
-                                                      real_show(*a, **k), plt.close("all")))
     kwargs = {}
     if graded:
         kwargs["mine"] = {"none": None, "stub": _stub, "reference": getattr(ref, graded)}[mine]
@@ -58,13 +54,28 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, monkeypatc
 
 
 def test_a_drawing_that_fails_leaves_no_figure_behind():
-    """An explorer whose drawing raises half-way closes the figure it made (the next drawing would show it)."""
+    """An explorer whose drawing raises half-way shows the error and closes the figure it made."""
     plt.close("all")
 
     def draw(x):
         plt.subplots()
         raise ZeroDivisionError("half-way")
 
-    with pytest.raises(ZeroDivisionError):
-        widgets.live(draw, {"x": widgets.slider("x", 0.2, -1, 1, 0.05)})
+    box = widgets.live(draw, {"x": widgets.slider("x", 0.2, -1, 1, 0.05)})
+    assert plt.get_fignums() == []
+    [shown] = box.children[1].outputs
+    assert (shown["output_type"], shown["ename"], shown["evalue"]) == ("error", "ZeroDivisionError", "half-way")
+
+
+def test_a_redraw_replaces_the_picture_and_shows_what_the_student_printed():
+    """One update holds the redraw: what the student's code printed, then the picture; nothing of before."""
+    def draw(x):
+        print(f"debugging x={x}")
+        plt.subplots()
+
+    box = widgets.live(draw, {"x": widgets.slider("x", 0.2, -1, 1, 0.05)})
+    box.children[0].children[0].value = 0.25
+    printed, picture = box.children[1].outputs
+    assert printed == {"output_type": "stream", "name": "stdout", "text": "debugging x=0.25\n"}
+    assert picture["output_type"] == "display_data" and picture["data"]["image/png"]
     assert plt.get_fignums() == []

@@ -3,7 +3,11 @@
 Explorers work before a student writes any code; passed the student's own function as `mine`, they print
 its answer beside the reference, and a student's bug (or a stub) never breaks the picture.
 """
+import base64
+import contextlib
+import io
 import threading
+import traceback
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -23,21 +27,63 @@ def slider(description, value, low, high, step=0.01):
                                style={"description_width": "initial"})
 
 
+def png_output(png, text="<a picture>"):
+    """An Output widget's display_data entry holding PNG bytes."""
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}}
+
+
+def figure_output(fig):
+    """The figure as an Output entry, rendered as the notebook renders figures (IPython's formatter) if it can."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None:
+        data, metadata = shell.display_formatter.format(fig)
+        if "image/png" in data:
+            return {"output_type": "display_data", "data": data, "metadata": metadata}
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return png_output(buffer.getvalue(), repr(fig))
+
+
+def drawn(draw):
+    """What draw() shows, as Output entries: anything it printed, then every figure it made (closed after),
+    or the error it raised, as the notebook would show it."""
+    before = set(plt.get_fignums())
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            draw()
+        entries = [figure_output(plt.figure(n)) for n in sorted(set(plt.get_fignums()) - before)]
+    except Exception as exc:  # shown in the widget, as `with out:` would have shown it
+        entries = [{"output_type": "error", "ename": type(exc).__name__, "evalue": str(exc),
+                    "traceback": traceback.format_exception(exc)}]
+    finally:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
+    text = printed.getvalue()
+    return ([{"output_type": "stream", "name": "stdout", "text": text}] if text else []) + entries
+
+
+def show(out, draw):
+    """Replace what the Output `out` shows by what draw() draws, in one state update.
+
+    Setting the Output's synced `outputs` (not printing inside `with out:`) does not depend on which
+    kernel message is being handled, so no redraw is lost however the kernel schedules widget messages.
+    """
+    with DRAWING:
+        out.outputs = tuple(drawn(draw))
+
+
 def live(draw, controls, layout="column"):
     """Controls (a dict name -> widget) above an Output that draw(**values) refills on every change."""
     out = widgets.Output()
 
     def redraw(change=None):
-        with DRAWING, out:
-            out.clear_output(wait=True)
-            before = set(plt.get_fignums())
-            try:
-                draw(**{name: c.value for name, c in controls.items()})
-            except Exception:  # a drawing that failed half-way must not show up in the next one
-                for number in set(plt.get_fignums()) - before:
-                    plt.close(number)
-                raise
-            plt.show()
+        show(out, lambda: draw(**{name: c.value for name, c in controls.items()}))
 
     for control in controls.values():
         control.observe(redraw, names="value")

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import pictures
 from .. import reference as ref
-from .controls import DRAWING
+from .controls import show
 
 INK_LEVELS = (0.0, 0.5, 1.0)  # a click darkens a square one step: empty, grey, black, then empty again
 
@@ -66,13 +66,13 @@ def digit_drawing(params, images=None, labels=None):
         if pictures.grading():
             return
         o = outputs()
-        with DRAWING, out:
-            out.clear_output(wait=True)
+
+        def draw():
             fig, ax = plt.subplots(figsize=(4.8, 2.9))
             best = int(np.argmax(o))
             pictures.plot_outputs(o, ax=ax, title=f"the network's guess: {best} (output {float(o[best, 0]):.2f})")
             fig.tight_layout()
-            plt.show()
+        show(out, draw)
 
     def click(k):
         def handler(_button):

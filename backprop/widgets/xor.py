@@ -1,5 +1,4 @@
 """Lesson 08: the live XOR trainer, training in a background thread while its picture redraws."""
-import base64
 import threading
 
 import ipywidgets as widgets
@@ -7,14 +6,7 @@ import numpy as np
 
 from .. import network, pictures
 from ..xor_data import XOR_INPUTS, XOR_TARGETS
-from .controls import run_student
-
-
-def _png_output(png):
-    """An Output widget's display_data entry holding PNG bytes."""
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                     "text/plain": "<the network's loss and output>"}}
+from .controls import png_output, run_student
 
 
 class XorTrainer:
@@ -82,7 +74,7 @@ class XorTrainer:
     def draw(self, picture, params, losses, note):
         """Replace the picture (one message: no flicker) with the loss curve and the output surface."""
         png = picture.update(params, losses)
-        self.picture.outputs = (_png_output(png),
+        self.picture.outputs = (png_output(png, "<the network's loss and output>"),
                                 {"output_type": "stream", "name": "stdout", "text": note + self._yours(params) + "\n"})
         self.redraws += 1
 
