@@ -1,6 +1,6 @@
 # The course's two commands: `make lab` (open the lessons) and `make test` (run every test).
-# PYTHON: the interpreter .venv is made with (3.11.5 or newer 3.11: pyproject.toml's requires-python).
-PYTHON ?= python3.11
+# PYTHON: the interpreter .venv is made with (any of 3.11.5 to 3.13: pyproject.toml's requires-python).
+PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -8,13 +8,16 @@ PIP_SHOWN := $(BIN)/python -m pip install --disable-pip-version-check --progress
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Before making .venv: is $(PYTHON) there, and can it install the pins? (tools/check_python.py says why not)
 CHECK_PYTHON = command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python '$(PYTHON)' not found. \
-Install Python 3.11 (3.11.5 or newer), or name one: make lab PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+Install Python 3.11.5 to 3.13, or name one: make lab PYTHON=/path/to/python3.13" >&2; exit 1; }; \
 $(PYTHON) tools/check_python.py
 
 .PHONY: lab test test-quick lessons setup setup-dev lock check-python binder-link clean hub
 
-lab: $(VENV)/.student  ## set up and open JupyterLab on lessons/
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
+# The student works in MY_WORK: their copies of lessons/, made once (tools/my_work.py), never overwritten.
+MY_WORK ?= my-work
+lab: $(VENV)/.student  ## set up, copy new lessons into my-work/, open JupyterLab there
+	@$(BIN)/python tools/my_work.py lessons $(MY_WORK)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(MY_WORK) $(MY_WORK)/00_feedforward/00_feedforward.ipynb $(LAB_ARGS)
 
 # Every test, on every core (pytest-xdist; --dist loadscope keeps each module on one worker).
 test: $(VENV)/.dev  ## set up and run every test (about 14 minutes on 2 cores)
@@ -35,12 +38,14 @@ setup-dev: $(VENV)/.dev
 check-python:  ## fail with a clear message when $(PYTHON) is missing or too old for the pins
 	@$(CHECK_PYTHON)
 
-$(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml
+$(VENV)/.student: binder/requirements.txt constraints.txt pyproject.toml binder/jupyterlab-overrides.json
 	@$(CHECK_PYTHON)
 	@echo "make: installing the course's Python packages into $(VENV), once (measured: 421 MB, 31 s with pip's cache warm; a first download takes longer). Ctrl-C stops it."
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_SHOWN) -r binder/requirements.txt -c constraints.txt
 	$(PIP) --no-deps -e .
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp binder/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.student requirements-dev.txt

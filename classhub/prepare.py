@@ -49,7 +49,8 @@ _LAYOUT = runpy.run_path(str(ROOT / "grader" / "course.py"))
 COURSE_ID, Course = _LAYOUT["COURSE_ID"], _LAYOUT["Course"]
 DEFAULT_COURSE = "/srv/backprop-course"
 # What the students' environment is built from: a change to any of these rebuilds it.
-ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "classhub/prepare.py"]  # + backprop/, grader/
+ENV_INPUTS = ["binder/requirements.txt", "constraints.txt", "pyproject.toml", "binder/jupyterlab-overrides.json",
+              "classhub/prepare.py"]  # + backprop/, grader/
 
 
 def settings(environ=os.environ):
@@ -150,6 +151,9 @@ def ensure_venv(s, python, env_extra):
         shutil.copytree(ROOT / "grader", Path(src) / "grader",  # the grading steps the course's nbgrader_config.py loads
                         ignore=shutil.ignore_patterns("__pycache__", *results))
         subprocess.run(pip + ["--no-deps", src], check=True, env=env, cwd=src)
+    settings = venv / "share" / "jupyter" / "lab" / "settings"  # no news or update pop-up, as on Binder
+    settings.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "binder" / "jupyterlab-overrides.json", settings / "overrides.json")
     _world_readable(venv)
     _install_exchange(venv, env_extra)
     stamp.write_text(want)

@@ -3,6 +3,7 @@ import difflib
 import functools
 import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ def _tool(name):
 
 
 locktool = _tool("lock")
+check_python = _tool("check_python")
 
 
 def _read(rel):
@@ -182,14 +184,17 @@ def test_python_range_is_what_the_pins_need_and_agrees_everywhere():
     major, minor, patch = (int(p) for p in minimum.split("."))
     if patch:
         earlier = f"{major}.{minor}.{patch - 1}"
-        assert any(earlier not in SpecifierSet(s) for s in needs.values()), \
-            f"the pins would install on {earlier}: lower requires-python to the tightest bound"
-    assert below == f"{major}.{minor + 1}", "one minor version of Python, the one Binder runs"
-    assert _read("binder/runtime.txt").strip() == f"python-{major}.{minor}"
-    assert f"PYTHON ?= python{major}.{minor}" in _read("Makefile")
+        floor = {n for n, s in needs.items() if earlier not in SpecifierSet(s)}
+        assert floor, f"the pins would install on {earlier}: lower requires-python to the tightest bound"
+        assert check_python.FLOOR in floor, f"tools/check_python.py names {check_python.FLOOR}, the floor is {floor}"
+    assert below == f"{major}.14", "3.11 to 3.13: the Pythons tools/python_versions.sh proves in CI"
+    assert _read("binder/runtime.txt").strip() == f"python-{major}.{minor}", "Binder runs the suite's Python"
+    assert "PYTHON ?= python3\n" in _read("Makefile"), "make takes the default python3"
+    assert f"python>={minimum},<{below}" in _read("environment.yml")
     assert ".".join(map(str, sys.version_info[:3])) in spec, "the tests run on a Python the course supports"
+    assert "tools/python_versions.sh" in _read(".ci/run"), "CI proves every supported Python"
     readme = _read("README.md")
-    assert f"Python {minimum}" in readme and f"make lab PYTHON=/path/to/python{major}.{minor}" in readme
+    assert f"Python {minimum}" in readme and "3.13" in readme
 
 
 def test_test_state_lives_in_temp_dirs():
@@ -221,22 +226,58 @@ def test_repo2docker_renders_the_binder_config(tmp_path):
 
 
 def test_make_lab_opens_lesson_00_in_jupyterlab(tmp_path):
-    """`make lab` serves lessons/ and opens lesson 00 (the "browser" here records the page it was given)."""
-    seen, recorder = tmp_path / "opened.html", tmp_path / "browser.py"
-    recorder.write_text("import sys, urllib.parse, urllib.request\n"
-                        f"page = urllib.request.urlopen(sys.argv[1]).read().decode()\n"
-                        f"open({str(seen)!r}, 'w').write(page)\n")
+    """`make lab` copies the lessons into the student's own folder, serves that folder, opens lesson 00
+    there, and JupyterLab asks nothing about news or updates (the "browser" here records what it got)."""
+    seen, recorder, my_work = tmp_path / "opened.json", tmp_path / "browser.py", tmp_path / "my-work"
+    recorder.write_text(
+        "import json, re, sys, urllib.request\n"
+        "page = urllib.request.urlopen(sys.argv[1]).read().decode()\n"
+        "url = re.search(r'http://127[.]0[.]0[.]1:[0-9]+/lab/tree/[^\"\\s]+', page).group(0)\n"
+        "base, token = url.split('/lab/')[0], re.search(r'token=([0-9a-f]+)', page).group(1)\n"
+        "api = base + '/lab/api/settings/@jupyterlab/apputils-extension:notification?token=' + token\n"
+        "notify = json.loads(urllib.request.urlopen(api).read())\n"
+        f"open({str(seen)!r}, 'w').write(json.dumps({{'url': url, 'notify': notify}}))\n")
     args = f"--port=0 --ip=127.0.0.1 --ServerApp.open_browser=True --ServerApp.browser='{sys.executable} {recorder} %s'"
-    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"VENV={Path(sys.prefix)}"],
+    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"VENV={Path(sys.prefix)}",
+                             f"MY_WORK={my_work}"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        for _ in range(300):
+        for _ in range(600):
             if seen.exists() and seen.read_text():
                 break
             time.sleep(0.1)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=30)[0].decode(errors="replace")
-    page = seen.read_text() if seen.exists() else ""
-    assert re.search(r"http://127\.0\.0\.1:\d+/lab/tree/00_feedforward/00_feedforward\.ipynb", page), output[-3000:]
-    assert "Serving notebooks from local directory: " + str(ROOT / "lessons") in output
+    opened = json.loads(seen.read_text()) if seen.exists() else {}
+    assert re.search(r"/lab/tree/00_feedforward/00_feedforward\.ipynb", opened.get("url", "")), output[-3000:]
+    assert "Serving notebooks from local directory: " + str(my_work) in output
+    schema = opened["notify"]["schema"]["properties"]
+    assert schema["fetchNews"]["default"] == "false" and schema["checkForUpdates"]["default"] is False, schema
+    lessons_there = sorted(p.relative_to(my_work) for p in my_work.rglob("*.ipynb"))
+    assert lessons_there == sorted(p.relative_to(ROOT / "lessons") for p in (ROOT / "lessons").rglob("*.ipynb"))
+
+
+def test_my_work_copies_new_lessons_and_never_overwrites_the_students(tmp_path):
+    """A course update brings a new lesson into my-work/; a lesson the student has is left as it is."""
+    my_work_tool = _tool("my_work")
+    lessons, mine = tmp_path / "lessons", tmp_path / "my-work"
+    (lessons / "00_a").mkdir(parents=True)
+    (lessons / "00_a" / "00_a.ipynb").write_text("course v1")
+    assert [p.name for p in my_work_tool.copy_new(lessons, mine)] == ["00_a.ipynb"]
+    (mine / "00_a" / "00_a.ipynb").write_text("the student's answers")
+    (lessons / "00_a" / "00_a.ipynb").write_text("course v2")
+    (lessons / "01_b").mkdir()
+    (lessons / "01_b" / "01_b.ipynb").write_text("new lesson")
+    assert [p.name for p in my_work_tool.copy_new(lessons, mine)] == ["01_b.ipynb"]
+    assert (mine / "00_a" / "00_a.ipynb").read_text() == "the student's answers"
+    assert (mine / "01_b" / "01_b.ipynb").read_text() == "new lesson"
+
+
+def test_binder_and_make_lab_install_the_same_jupyterlab_settings():
+    """postBuild and the Makefile both copy binder/jupyterlab-overrides.json into JupyterLab's settings."""
+    overrides = json.loads(_read("binder/jupyterlab-overrides.json"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    target = "share/jupyter/lab/settings/overrides.json"
+    assert "cp binder/jupyterlab-overrides.json" in _read("binder/postBuild")
+    assert f"cp binder/jupyterlab-overrides.json $(VENV)/{target}" in _read("Makefile")

@@ -29,20 +29,23 @@ check_python = _tool("check_python")
 # --- the Python check `make` runs before it creates .venv ---------------------------------------
 
 def test_check_python_reads_the_range_from_pyproject():
-    assert check_python.python_range((ROOT / "pyproject.toml").read_text()) == ((3, 11, 5), (3, 12))
+    assert check_python.python_range((ROOT / "pyproject.toml").read_text()) == ((3, 11, 5), (3, 14))
     with pytest.raises(ValueError):
         check_python.python_range('requires-python = ">=3.11"\n')
 
 
-@pytest.mark.parametrize("version, ok", [((3, 11, 5), True), ((3, 11, 9), True), ((3, 11, 4), False),
-                                         ((3, 11, 2), False), ((3, 10, 14), False), ((3, 12, 0), False)])
+@pytest.mark.parametrize("version, ok", [((3, 11, 5), True), ((3, 11, 9), True), ((3, 12, 0), True),
+                                         ((3, 13, 7), True), ((3, 11, 4), False), ((3, 11, 2), False),
+                                         ((3, 10, 14), False), ((3, 14, 0), False)])
 def test_check_python_accepts_exactly_the_range(version, ok):
-    message = check_python.problem(version + ("final", 0), (3, 11, 5), (3, 12))
+    message = check_python.problem(version + ("final", 0), (3, 11, 5), (3, 14), "soupsieve 4.1.2")
     assert (message is None) == ok
     if not ok:
         shown = ".".join(map(str, version))
-        assert f"Python {shown} cannot install" in message and ">= 3.11.5" in message
-        assert "make lab PYTHON=/path/to/python3.11" in message
+        assert f"Python {shown} cannot install" in message and ">= 3.11.5 and < 3.14" in message
+        assert "make lab PYTHON=/path/to/python3.13" in message
+        why = "soupsieve 4.1.2 needs Python >= 3.11.5" if version < (3, 11, 5) else "tested up to Python 3.13"
+        assert why in message
 
 
 def _fake_python(tmp_path, version):
@@ -61,11 +64,13 @@ def _make(*args, **env):
 
 
 def test_make_stops_early_with_a_too_old_python(tmp_path):
-    """`make check-python`, the first step of making .venv, refuses Debian 12's 3.11.2 and says what to do."""
+    """`make check-python`, the first step of making .venv, refuses Debian 12's 3.11.2, names the package
+    that needs more and says what to do."""
     result = _make("check-python", f"PYTHON={_fake_python(tmp_path, (3, 11, 2))}")
     assert result.returncode != 0
     assert "Python 3.11.2 cannot install the course's pinned packages" in result.stderr, result.stderr
-    assert "make lab PYTHON=/path/to/python3.11" in result.stderr
+    floor = f"{check_python.FLOOR} {check_python.pinned(check_python.FLOOR, (ROOT / 'binder/requirements.txt').read_text())}"
+    assert f"{floor} needs Python >= 3.11.5" in result.stderr and "make lab PYTHON=/path/to/python3.13" in result.stderr
     ok = _make("check-python", f"PYTHON={_fake_python(tmp_path, (3, 11, 5))}")
     assert ok.returncode == 0, ok.stderr
     assert _make("check-python", f"PYTHON={sys.executable}").returncode == 0
@@ -73,7 +78,7 @@ def test_make_stops_early_with_a_too_old_python(tmp_path):
 
 def test_make_says_when_the_python_is_missing(tmp_path):
     result = _make("check-python", f"PYTHON={tmp_path / 'python3.11'}")
-    assert result.returncode != 0 and "not found" in result.stderr and "PYTHON=/path/to/python3.11" in result.stderr
+    assert result.returncode != 0 and "not found" in result.stderr and "PYTHON=/path/to/python3.13" in result.stderr
 
 
 def test_the_check_comes_before_the_venv(tmp_path):
@@ -204,12 +209,15 @@ def test_make_binder_link_passes_remote_and_ref():
 # --- the README tells it ------------------------------------------------------------------------
 
 def test_conda_opens_the_same_first_lesson_as_make_lab():
-    recipe = re.search(r"^lab:.*\n\t(.*)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    """Both copy the lessons into my-work/ first, then open lesson 00 there."""
+    copy, recipe = re.search(r"^lab:.*\n\t@?(.*)\n\t(.*)$", (ROOT / "Makefile").read_text(), re.M).groups()
+    assert copy == "$(BIN)/python tools/my_work.py lessons $(MY_WORK)"
     opens = re.search(r"jupyter lab (?:\$\(ROOT_FLAG\) )?(.*?) \$\(LAB_ARGS\)", recipe).group(1)
-    assert opens == f"--ServerApp.root_dir=lessons {FIRST_LESSON}"
-    assert f"jupyter lab {opens}" in README
+    opens = opens.replace("$(MY_WORK)", "my-work")
+    assert opens == f"--ServerApp.root_dir=my-work {FIRST_LESSON.replace('lessons/', 'my-work/')}"
+    assert f"python tools/my_work.py && jupyter lab {opens}" in README
     assert "conda env create -f environment.yml && conda activate backprop-course" in README
-    assert f"jupyter lab {opens}" in (ROOT / "environment.yml").read_text()
+    assert f"python tools/my_work.py && jupyter lab {opens}" in (ROOT / "environment.yml").read_text()
 
 
 def test_readme_says_how_to_get_chromium_and_what_ci_does():

@@ -67,7 +67,7 @@ def environment_yml(lock_text, root=ROOT):
     minimum, below = requires_python(root)
     lines = ["# For conda users (and Windows): conda env create -f environment.yml, then",
              "#   conda activate backprop-course && pip install --no-deps -e .",
-             "#   jupyter lab --ServerApp.root_dir=lessons lessons/00_feedforward/00_feedforward.ipynb",
+             "#   python tools/my_work.py && jupyter lab --ServerApp.root_dir=my-work my-work/00_feedforward/00_feedforward.ipynb",
              f"# Generated from {STUDENT_LOCK} by `{COMMAND}` (the same pins; a test checks it): do not edit.",
              "name: backprop-course",
              "channels:",
