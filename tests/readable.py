@@ -82,3 +82,39 @@ def labels_over_nodes(ax):
             if np.hypot(dx, dy) < r_px - 0.5:
                 bad.append((text.get_text(), f"node at {tuple(np.round(circle.center, 2))}"))
     return bad
+
+
+def texts_outside_axes(ax, tolerance=1.0):
+    """Labels placed on the axes whose drawn box reaches over the axes' frame (pixels)."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    return [t.get_text() for t in ax.texts if t.get_visible() and t.get_text().strip()
+            and not (frame.x0 - tolerance <= (b := t.get_window_extent(renderer)).x0 and b.x1 <= frame.x1 + tolerance
+                     and frame.y0 - tolerance <= b.y0 and b.y1 <= frame.y1 + tolerance)]
+
+
+def texts_over_lines(ax, step=1.0):
+    """Labels whose drawn box covers part of a curve or a marker of the axes (its lines, sampled every
+    `step` pixels along each segment; a marker counts as a square of its size)."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    bad = []
+    for line in ax.get_lines():
+        if not line.get_visible():
+            continue
+        points = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+        pad = line.get_markersize() * fig.dpi / 72 / 2 if line.get_marker() not in (None, "None", "", " ") else 0.0
+        samples = [points] if line.get_linestyle() in ("None", "", " ") else [points] + [
+            np.linspace(a, b, max(2, int(np.hypot(*(b - a)) / step))) for a, b in zip(points[:-1], points[1:])]
+        cloud = np.vstack(samples)
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            hit = ((cloud[:, 0] > box.x0 - pad) & (cloud[:, 0] < box.x1 + pad)
+                   & (cloud[:, 1] > box.y0 - pad) & (cloud[:, 1] < box.y1 + pad))
+            if hit.any():
+                bad.append((text.get_text(), line.get_label()))
+    return bad

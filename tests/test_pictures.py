@@ -9,6 +9,7 @@ import pytest
 from backprop import pictures, widgets
 from backprop import reference as ref
 from backprop.pictures.networks import _overlap
+from readable import overlapping_texts, texts_outside_axes, texts_over_lines
 
 matplotlib.use("Agg")
 
@@ -111,3 +112,31 @@ def test_no_picture_is_shown_while_nbgrader_grades(monkeypatch):
     _some_pictures()
     assert len(plt.get_fignums()) == 5
     plt.close("all")
+
+
+@pytest.mark.parametrize("target, guess", [(1.0, 0.7), (0.0, 0.95), (1.0, 0.97), (0.5, 0.5), (0.02, 0.0),
+                                           (0.3, 0.9), (1.0, 0.0), (0.85, 0.6)])
+def test_the_error_line_names_its_points_inside_the_frame_and_off_the_line(target, guess):
+    """Lesson 01's number line: each point named beside it (no legend markers that read as more points),
+    every name inside the frame, over no marker or line, and over no other name."""
+    fig, ax = plt.subplots(figsize=(5, 1.6))
+    pictures.plot_error(target, guess, ax=ax)
+    try:
+        assert ax.get_legend() is None
+        assert not texts_outside_axes(ax), texts_outside_axes(ax)
+        assert not texts_over_lines(ax), texts_over_lines(ax)
+        assert not overlapping_texts(fig), overlapping_texts(fig)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("values", [[0.2, 0.1], [0.2, -0.1], [-0.2, -0.1], [0.0, 0.0], [1.0, 0.001]])
+def test_bar_numbers_stay_inside_the_frame(values):
+    """Lesson 02's bars: the number on each bar is inside the frame (not touching it) and under no title."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    pictures.plot_bars(values, ["h1", "h2"], ax=ax, title="h1 takes 67%, h2 takes 33% of +0.30")
+    try:
+        assert not texts_outside_axes(ax, tolerance=-2.0), texts_outside_axes(ax, tolerance=-2.0)
+        assert not overlapping_texts(fig), overlapping_texts(fig)
+    finally:
+        plt.close(fig)

@@ -15,8 +15,9 @@ def plot_bars(values, labels, ax=None, title=None, ylim=None):
         ax.text(bar.get_x() + bar.get_width() / 2, v, f"{v:+.3f}", ha="center",
                 va="bottom" if v >= 0 else "top", fontsize=9)
     ax.axhline(0, color="#999", lw=0.8)
-    if ylim:
-        ax.set_ylim(*ylim)
+    low, high = min(0.0, values.min()), max(0.0, values.max())
+    room = 0.2 * (high - low or 1.0)  # for the numbers above (and below) the bars, inside the frame
+    ax.set_ylim(*(ylim or (low - (room if low < 0 else 0.1 * room), high + (room if high > 0 else 0.1 * room))))
     add_title(ax, title)
     return ax
 

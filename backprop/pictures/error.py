@@ -32,8 +32,9 @@ def plot_error(target, guess, ax=None):
     ax = axes_or_new(ax, (5, 1.6))
     error = target - guess
     ax.axhline(0, color="#999", lw=1)
-    ax.plot([guess], [0], "o", color="#555", ms=9, label=f"guess {guess:.2f}")
-    ax.plot([target], [0], "*", color="#2ca02c", ms=14, label=f"target {target:.2f}")
+    ax.plot([guess], [0], "o", color="#555", ms=9)
+    ax.plot([target], [0], "*", color="#2ca02c", ms=14)
+    _label_points(ax, guess, target)
     if abs(error) > 1e-9:
         ax.annotate("", xy=(target, 0.25), xytext=(guess, 0.25),
                     arrowprops=dict(arrowstyle="->", color=sign_colour(error), lw=2))
@@ -41,8 +42,19 @@ def plot_error(target, guess, ax=None):
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.4, 0.8)
     ax.set_yticks([])
-    ax.legend(loc="lower right", fontsize=8, ncol=2, frameon=False)
     return ax
+
+
+def _label_points(ax, guess, target):
+    """Name the guess and the target just below their markers (no legend whose markers look like more
+    points); when the two are close the target's name goes above the line instead. Near an end of the
+    line a name is aligned to stay inside the frame."""
+    def ha(x):
+        return "left" if x < 0.12 else "right" if x > 0.88 else "center"
+    close = abs(target - guess) < 0.3
+    ax.text(guess, -0.12, f"guess {guess:.2f}", color="#555", fontsize=8, va="top", ha=ha(guess))
+    ax.text(target, 0.14 if close else -0.12, f"target {target:.2f}", color="#2ca02c", fontsize=8,
+            va="bottom" if close else "top", ha=ha(target))
 
 
 def plot_cost_curve(target, guess, ax=None):
