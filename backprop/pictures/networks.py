@@ -68,32 +68,46 @@ def _draw_edge(ax, start, end, weight, scale, ls="-"):
 
 
 def place_edge_labels(ax, matrices, centres, edge_format="{:+.2f}", fontsize=8):
-    """Label every edge with its entry of matrices, at the first spot that covers no node or label."""
+    """Label every edge with its entry of matrices, at the spot nearest its middle that covers no node,
+    no label and no edge crossing it (so two crossing edges' labels sit apart, each clearly on its own)."""
     renderer = ax.figure.canvas.get_renderer()
     ax.apply_aspect()
     taken = [t.get_window_extent(renderer) for t in ax.texts]
     taken += [p.get_window_extent(renderer) for p in ax.patches]
-    for layer, M in enumerate(matrices):
-        for dest in range(M.shape[0]):
-            for src in range(M.shape[1]):
-                (x0, y0), (x1, y1) = centres[layer][src], centres[layer + 1][dest]
-                best = None
-                for t in LABEL_SPOTS:
-                    text = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), edge_format.format(float(M[dest, src])),
-                                   fontsize=fontsize, ha="center", va="center", zorder=3,
-                                   bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
-                    box = text.get_window_extent(renderer)
-                    cover = sum(_overlap(box, other) for other in taken)
-                    if best is None or cover < best[0]:
-                        if best is not None:
-                            best[1].remove()
-                        best = (cover, text, box)
-                    else:
-                        text.remove()
-                    if cover == 0:
-                        break
-                taken.append(best[2])
+    edges = [(layer, dest, src) for layer, M in enumerate(matrices)
+             for dest in range(M.shape[0]) for src in range(M.shape[1])]
+    ends = {e: (centres[e[0]][e[2]], centres[e[0] + 1][e[1]]) for e in edges}
+    tracks = {e: _track(ax, *ends[e]) for e in edges}
+    for edge in edges:
+        layer, dest, src = edge
+        (x0, y0), (x1, y1) = ends[edge]
+        crossing = [tracks[e] for e in edges if e[0] == layer and e[1] != dest and e[2] != src]  # share no node
+        others = np.vstack(crossing) if crossing else np.empty((0, 2))
+        best = None
+        for t in LABEL_SPOTS:
+            text = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), edge_format.format(float(matrices[layer][dest, src])),
+                           fontsize=fontsize, ha="center", va="center", zorder=3,
+                           bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+            box = text.get_window_extent(renderer)
+            crossed = np.any((others[:, 0] > box.x0) & (others[:, 0] < box.x1)
+                             & (others[:, 1] > box.y0) & (others[:, 1] < box.y1))
+            cover = (sum(_overlap(box, other) for other in taken), bool(crossed))  # nodes and labels first
+            if best is None or cover < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cover, text, box)
+            else:
+                text.remove()
+            if cover == (0, False):
+                break
+        taken.append(best[2])
     return ax
+
+
+def _track(ax, start, end):
+    """Display-space points along the segment start-end, one per pixel."""
+    a, b = ax.transData.transform([start, end])
+    return np.linspace(a, b, int(np.hypot(*(b - a))) + 2)
 
 
 def _overlap(a, b):

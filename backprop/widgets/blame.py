@@ -108,7 +108,8 @@ def matrix_explorer(mine=None):
         if note:
             fig.text(0.5, 0.01, note, ha="center", fontsize=9)
         fig.tight_layout(rect=(0, 0.05, 1, 1))
-    controls = dict(rule=widgets.ToggleButtons(options=["proportional", "dropped denominators"], description="rule"),
+    controls = dict(rule=widgets.ToggleButtons(options=["proportional", "dropped denominators"], description="rule",
+                                                   style={"button_width": "auto"}),  # whole names, not "dropped denomi…"
                     **_weight_sliders(W_HO2, 0.0, 1.0))
     ui = live(draw, controls)
     rule = ui.children[0].children[0]

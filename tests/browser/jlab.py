@@ -189,7 +189,8 @@ class NotebookPage:
           const found = [];
           for (const cell of document.querySelectorAll('[data-bp-cell]')) {
             const parts = cell.querySelectorAll(
-              '.jp-OutputArea-output, .jupyter-widgets, .widget-hbox, .widget-vbox, .widget-slider, .widget-readout, .jp-RenderedImage img');
+              '.jp-OutputArea-output, .jupyter-widgets, .widget-hbox, .widget-vbox, .widget-slider, .widget-readout, ' +
+              '.widget-toggle-button, .widget-label, .jp-RenderedImage img');
             for (const el of parts) {
               if (el.offsetParent === null) continue;
               const area = cell.querySelector('.jp-OutputArea') || cell;
