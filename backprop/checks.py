@@ -8,6 +8,7 @@ never print the expected value.
 import copy
 import inspect
 import os
+import re
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from numbers import Number
 
 import numpy as np
 
-from . import mistakes, network, reference
+from . import autograd, mistakes, network, reference
 from .mistakes import own_copy  # noqa: F401 (public: build expected answers the refusal does not reach)
 
 _MISSING = object()
@@ -65,16 +66,38 @@ def check(fn, *args, want=_MISSING, name=None, hidden=False):
     name = name or getattr(fn, "__name__", "your function")
     ref_fn = getattr(reference, name)
     if want is _MISSING:
-        want = ref_fn(*copy.deepcopy(args))
+        ref_args = copy.deepcopy(args)
+        want = outcome(name, ref_args, ref_fn(*ref_args))
     where = _describe_call(name, ref_fn, args, hidden)
     got = _call_student(fn, args, name, ref_fn, where)
     difference = compare(got, want)
     if difference is None:
         if not hidden:
-            print(f"\N{CHECK MARK} {where} = {_show(got)}")
+            print(_wrapped(f"\N{CHECK MARK} {where} = {_show(got)}"))
         return
     text = f"{where}: {explain(name, args, got, difference, hidden)}"
     raise CheckFailed(text if hidden else f"{text}\nexpected {_show(want)}")
+
+
+# Lesson 11's functions act on a graph of Values: a check compares what they did to it, not what they return.
+GRAPH_OUTCOMES = {
+    "add_backward": lambda args, returned: autograd.gradients_by_path(args[0], "node"),
+    "mul_backward": lambda args, returned: autograd.gradients_by_path(args[0], "node"),
+    "sigmoid_backward": lambda args, returned: autograd.gradients_by_path(args[0], "node"),
+    "backward": lambda args, returned: autograd.gradients_by_path(args[0], "root"),
+    "topological_order": lambda args, returned: autograd.order_verdict(args[0], returned, key=autograd.node_key),
+}
+
+
+def outcome(name, args, returned):
+    """What a check compares for fn(*args) that returned `returned` (args as they are after the call).
+
+    The answer itself, except for lesson 11's functions (GRAPH_OUTCOMES): every node's grad after a backward
+    rule or backward, by its path from the node ({"node.parents[0].grad": ...}), and for topological_order
+    whether the list is one (ORDER_VERDICTS, each True or False).
+    """
+    look = GRAPH_OUTCOMES.get(name)
+    return returned if look is None else look(args, returned)
 
 
 def explain(name, args, got, difference, hidden=True):
@@ -105,6 +128,8 @@ def changed_argument(name, before, after):
         if not _unchanged(b, a):
             instead = ("build a new dict of new arrays instead (new = {...}; W = W + dW, not W += dW or "
                        f"{arg_name}[key] = ...)" if isinstance(b, dict) else
+                       "build a new list instead (pop, insert, append, reverse and item assignment change the "
+                       f"caller's list; read {arg_name}[i] by index)" if _list_reshaped(b, a) else
                        "build a new array instead (x = x + d, not x += d)")
             return f"changed its argument `{arg_name}` in place: {instead} so the caller's values stay as they were"
     return None
@@ -177,6 +202,8 @@ def compare(got, want):
         return None
     if isinstance(want, np.ndarray) and want.ndim > 0:
         return _compare_array(got, want)
+    if isinstance(want, bool):  # a yes-or-no verdict (lesson 11's topological_order outcome)
+        return None if isinstance(got, (bool, np.bool_)) and bool(got) == want else Difference(VALUES)
     return _compare_number(got, want)
 
 
@@ -234,7 +261,7 @@ def _call_student(fn, args, name, ref_fn, where):
     changed = changed_argument(name, args, call_args)
     if changed:
         raise CheckFailed(f"{where} {changed}")
-    return got
+    return outcome(name, call_args, got)
 
 
 def _student_lines(exc):
@@ -273,7 +300,8 @@ def diagnose(name, args, got):
     """The first catalogued mistake (backprop.mistakes.Mistake) whose answer equals got, or None."""
     for mistake in mistakes.for_function(name):
         try:
-            their = mistake.compute(*copy.deepcopy(args))
+            their_args = copy.deepcopy(args)
+            their = outcome(name, their_args, mistake.compute(*their_args))
         except Exception:
             continue
         if compare(got, their) is None:
@@ -301,6 +329,12 @@ def _shape_note(value):
     return ""
 
 
+def _list_reshaped(before, after):
+    """True when a list argument came back with other items (its length or its items' shapes changed)."""
+    return isinstance(before, list) and (not isinstance(after, list) or len(before) != len(after) or
+                                         [np.shape(b) for b in before] != [np.shape(a) for a in after])
+
+
 def _unchanged(before, after):
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and before.shape == after.shape and np.array_equal(before, after, equal_nan=True)
@@ -309,6 +343,17 @@ def _unchanged(before, after):
     if isinstance(before, dict):
         return set(before) == set(after) and all(_unchanged(before[k], after[k]) for k in before)
     return True
+
+
+def _wrapped(line, width=88, indent="    "):
+    """A long printed line broken only after ", " (never inside a number or a bracket); later lines indented."""
+    lines, current = [], ""
+    for piece in re.split(r"(?<=, )", line):
+        if current.strip() and len(current) + len(piece.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = indent
+        current += piece
+    return "\n".join(lines + [current.rstrip()])
 
 
 def _kind(value):

@@ -1,11 +1,14 @@
-"""The 8x8 handwritten digits of lesson 10: loading, the fixed 75/25 split, and the graded network settings.
+"""The 8x8 handwritten digits of lesson 10: loading, the fixed 75/25 split, mini-batch training and the graded settings.
 
-The data ship with the course in backprop/data/digits.csv.gz (credits and licence in
-backprop/data/README.md): 1797 rows of 64 pixel counts (0..16, row by row) and the digit (0..9).
-Nothing is downloaded. Shapes follow the course: images are rows (n, 64), labels (n,) ints.
+The data ship with the course as package data (credits and licence beside the file): 1797 rows of
+64 pixel counts (0..16, row by row) and the digit (0..9). Nothing is downloaded. Shapes follow the
+course: images are rows (n, 64), labels (n,) ints; a batch goes into the network as columns (64, B).
 """
+import copy
 import gzip
 import math
+import os
+import textwrap
 import time
 from functools import lru_cache
 from numbers import Integral, Real
@@ -13,16 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
-from . import network
+from . import network, reference
+from .checks import REFERENCE_CALLED, CheckFailed, changed_argument, compare, reference_forbidden
+from .pictures.style import GRADING
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
 N_PIXELS, N_CLASSES, MAX_COUNT = 64, 10, 16
 SPLIT_SEED = 1998       # the split is fixed: every student trains and is tested on the same quarters
 TRAIN_FRACTION = 0.75
+N_TRAIN = 1347          # int(1797 * TRAIN_FRACTION): the training rows, the largest useful batch
 BAR = 0.95              # held-out accuracy the student's settings must reach
 # Settings a student may choose, with the bounds that keep grading fast (the largest trains in seconds).
-BOUNDS = {"hidden": (1, 128), "lr": (0.0, 10.0), "epochs": (1, 30), "seed": (0, 2 ** 32 - 1)}
-LESSON_SETTINGS = {"hidden": 64, "lr": 1.0, "epochs": 10, "seed": 0}  # lesson 10's own network
+BOUNDS = {"hidden": (1, 128), "lr": (0.0, 10.0), "epochs": (1, 30), "batch": (1, N_TRAIN), "seed": (0, 2 ** 32 - 1)}
+WHOLE = ("hidden", "epochs", "batch", "seed")   # the settings that are whole numbers
+EXAMPLE = "settings = dict(hidden=..., lr=..., epochs=..., batch=..., seed=...) with your numbers"
 
 
 @lru_cache(maxsize=1)
@@ -66,47 +73,126 @@ def _is_int(value):
 
 
 def check_settings(settings):
-    """The settings as a plain dict {hidden, lr, epochs, seed}; AssertionError saying what to fix if they are not usable."""
-    example = "settings = dict(hidden=..., lr=..., epochs=..., seed=...) with your numbers"
+    """The settings as a plain dict {hidden, lr, epochs, batch, seed}; CheckFailed saying what to fix if they are not usable."""
     if settings is None:
-        raise AssertionError(f"settings is not written yet: replace `raise NotImplementedError()` with, e.g., {example}")
+        raise CheckFailed(f"settings is not written yet: replace `raise NotImplementedError()` with, e.g., {EXAMPLE}")
     if not isinstance(settings, dict):
-        raise AssertionError(f"settings is a {type(settings).__name__}: make it a dict, e.g. {example}")
+        raise CheckFailed(f"settings is a {type(settings).__name__}: make it a dict, e.g. {EXAMPLE}")
     missing = [k for k in BOUNDS if k not in settings]
     extra = [k for k in settings if k not in BOUNDS]
     if missing or extra:
         parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + \
                 ([f"unknown {', '.join(map(repr, extra))}"] if extra else [])
-        raise AssertionError(f"settings needs exactly the keys 'hidden', 'lr', 'epochs', 'seed' ({'; '.join(parts)}), "
-                             f"e.g. {example}")
+        raise CheckFailed(f"settings needs exactly the keys {', '.join(map(repr, BOUNDS))} ({'; '.join(parts)}), "
+                          f"e.g. {EXAMPLE}")
     clean = {}
-    for key in ("hidden", "epochs", "seed"):
+    for key in WHOLE:
         value, (low, high) = settings[key], BOUNDS[key]
         if not _is_int(value):
-            raise AssertionError(f"settings['{key}'] is {value!r}: it must be a whole number (an int) "
-                                 f"between {low} and {high}")
+            raise CheckFailed(f"settings['{key}'] is {value!r}: it must be a whole number (an int) "
+                              f"between {low} and {high}")
         if not low <= value <= high:
-            why = " so that grading stays fast" if key in ("hidden", "epochs") else ""
-            raise AssertionError(f"settings['{key}'] is {value}: keep it between {low} and {high}{why}")
+            why = {"hidden": " so that grading stays fast", "epochs": " so that grading stays fast",
+                   "batch": f" (there are {N_TRAIN} training images)"}.get(key, "")
+            raise CheckFailed(f"settings['{key}'] is {value}: keep it between {low} and {high}{why}")
         clean[key] = int(value)
     lr, (low, high) = settings["lr"], BOUNDS["lr"]
     if not isinstance(lr, Real) or isinstance(lr, bool) or not math.isfinite(lr) or not low < lr <= high:
-        raise AssertionError(f"settings['lr'] is {lr!r}: the learning rate must be a number above {low:g} "
-                             f"and at most {high:g}")
+        raise CheckFailed(f"settings['lr'] is {lr!r}: the learning rate must be a number above {low:g} "
+                          f"and at most {high:g}")
     clean["lr"] = float(lr)
     return {key: clean[key] for key in BOUNDS}
 
 
-def train_with(settings, train_images, train_labels, every=None, on_epoch=None):
-    """(params, losses): the course's network (sigmoid, exact rule, U[-1, 1] start) trained with settings on rows of images."""
+# --- whose step trains the network -----------------------------------------------------------
+
+def _step_cases():
+    """[(params, X, T, lr)]: a batch of 3 and a batch of 1 on non-square networks, to try a student's step on."""
+    rng = np.random.default_rng(1010)
+    cases = []
+    for (n_in, n_hid, n_out), size, lr in [((4, 5, 2), 3, 0.7), ((3, 2, 4), 1, 1.3)]:
+        params = network.init_params(n_in, n_hid, n_out, seed=int(rng.integers(1000)))
+        cases.append((params, rng.uniform(0, 1, (n_in, size)), rng.uniform(0, 1, (n_out, size)), lr))
+    return cases
+
+
+def step_problem(step):
+    """None when step(params, X, T, lr) gives train_step_batch's answer on a few small batches; else what is wrong (a phrase)."""
+    if step is None:
+        return "is not written yet"
+    for params, X, T, lr in _step_cases():
+        args = (params, X, T, lr)
+        call_args = copy.deepcopy(args)
+        try:
+            with reference_forbidden("train_step_batch"):
+                got = step(*call_args)
+        except NotImplementedError:
+            return "is not written yet"
+        except Exception as exc:
+            return ("calls the ready-made train_step_batch instead of doing the work" if str(exc) == REFERENCE_CALLED
+                    else f"raises {type(exc).__name__}")
+        if compare(got, reference.train_step_batch(*args)) is not None:
+            return "does not pass its check yet"
+        if changed_argument("train_step_batch", args, call_args):
+            return "changes its argument params in place"
+    return None
+
+
+def your_step(mine, quiet=False):
+    """The step to train with: `mine` (the student's train_step_batch) when it gives the right answers, else the right one.
+
+    Prints one line saying which (unless quiet), so the lesson runs before the student's function is
+    written and never claims a network is theirs when it is not.
+    """
+    problem = step_problem(mine)
+    if not quiet:
+        print("\N{CHECK MARK} these networks learn with your train_step_batch" if problem is None else
+              f"your train_step_batch {problem}:\nthese networks learn with the right step, which ships with "
+              f"the course,\nuntil yours passes its check")
+    return reference.train_step_batch if problem else mine
+
+
+# --- training on mini-batches ----------------------------------------------------------------
+
+def epoch_batches(n, batch, rng):
+    """One epoch's batches: rng.permutation(n) cut into index arrays of `batch` rows (the last may be shorter)."""
+    order = rng.permutation(n)
+    return [order[i:i + batch] for i in range(0, n, batch)]
+
+
+def train_batches(step, params, images, labels, lr, epochs, batch, seed=0, on_epoch=None):
+    """(params, losses): step(params, X, T, lr) on mini-batches of images (n, 64) rows and their labels (n,).
+
+    One generator rng = default_rng(seed) for the whole run; each epoch visits the rows in the order
+    rng.permutation(n), `batch` at a time, as columns X (64, B) and one-hot targets T (10, B).
+    losses[k] is the mean over epoch k's images of each image's cost just before its batch's step.
+    on_epoch(epoch, params, losses) (epoch counted from 1) is called after every epoch.
+    """
+    rng = np.random.default_rng(seed)
+    X_all, T_all = np.asarray(images, dtype=float).T, one_hot_rows(labels).T
+    losses = []
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        for rows in epoch_batches(X_all.shape[1], batch, rng):
+            X, T = X_all[:, rows], T_all[:, rows]
+            total += float(np.sum((T - network.predict(params, X)) ** 2))
+            params = step(params, X, T, lr)
+        losses.append(total / X_all.shape[1])
+        if on_epoch is not None:
+            on_epoch(epoch, params, losses)
+    return params, losses
+
+
+def train_with(settings, train_images, train_labels, step=None, on_epoch=None):
+    """(params, losses): a fresh 64-hidden-10 network (U[-1, 1] start) trained with settings by step (default: the right one)."""
     s = check_settings(settings)
     params = network.init_params(N_PIXELS, s["hidden"], N_CLASSES, seed=s["seed"])
-    return network.train(params, np.asarray(train_images, dtype=float), one_hot_rows(train_labels), s["lr"],
-                         s["epochs"], seed=s["seed"], every=every, on_epoch=on_epoch)
+    return train_batches(step or reference.train_step_batch, params, train_images, train_labels, s["lr"],
+                         s["epochs"], s["batch"], seed=s["seed"], on_epoch=on_epoch)
 
 
-def held_out_accuracy(settings):
-    """(accuracy, seconds): a fresh network trained with settings on the training three quarters, measured on the held-out quarter.
+def held_out_accuracy(settings, step=None):
+    """(accuracy, seconds): a fresh network trained with settings by step on the training three quarters, measured on the held-out quarter.
 
     The data are loaded and split here, and measured with the course's own accuracy, so nothing a
     notebook changed can help or hurt.
@@ -114,23 +200,57 @@ def held_out_accuracy(settings):
     images, labels = load()
     train_images, train_labels, test_images, test_labels = split(images, labels)
     start = time.perf_counter()
-    params, _ = train_with(settings, train_images, train_labels)
+    params, _ = train_with(settings, train_images, train_labels, step)
     seconds = time.perf_counter() - start
     return network.accuracy(params, test_images, test_labels), seconds
 
 
-def check_network(settings, hidden=False):
-    """Train with the settings and require BAR on the held-out quarter: print the result, or raise AssertionError saying what to change."""
+def explore(base, batches, lrs, step=None):
+    """Train a fresh network for every (batch, lr) pair on top of settings `base` and print its held-out
+    accuracy; skipped while nbgrader grades (the grade never depends on this cell)."""
+    if os.environ.get(GRADING):
+        print("(exploration skipped while grading)")
+        return
+    for batch in batches:
+        for lr in lrs:
+            score, seconds = held_out_accuracy(dict(base, batch=batch, lr=lr), step)
+            print(f"batch {batch:>4}, lr {lr:<5}: held-out accuracy {score:.3f} ({seconds:.2f} s)")
+
+
+def usable_settings(settings, fallback):
+    """(settings, sentence): the student's settings when usable, else `fallback`, and a sentence saying which."""
+    try:
+        s = check_settings(settings)
+    except CheckFailed as problem:
+        return fallback, textwrap.fill(f"{problem}. Until then, this is the first network.", width=96)
+    return s, "your network: " + ", ".join(f"{k}={v}" for k, v in s.items())
+
+
+def _advice(s):
+    """What to change first when settings s (clean) miss the bar."""
+    if s["epochs"] * math.ceil(N_TRAIN / s["batch"]) < 1000:
+        return "make more steps: more epochs, or a smaller batch (each batch is one step)"
+    if s["hidden"] < 32:
+        return "try more hidden nodes"
+    return "try another learning rate, or more epochs"
+
+
+def check_network(settings, step=None, hidden=False):
+    """Train with the settings and the student's step (the right one if theirs does not pass its check) and require BAR held out.
+
+    Prints the result, or raises CheckFailed saying what to change. A wrong step costs only its own
+    test: with it (or with step None, the settings alone), the settings are tried with the right step,
+    and the line says so.
+    """
     s = check_settings(settings)
-    score, seconds = held_out_accuracy(s)
+    problem = "" if step is None else step_problem(step)
+    score, seconds = held_out_accuracy(s, None if problem is not None else step)
     shown = ", ".join(f"{k}={v}" for k, v in s.items())
+    how = ("your train_step_batch" if problem is None else
+           f"the right step (your train_step_batch {problem})" if problem else "the right step")
     if score < BAR:
-        advice = ("train longer (more epochs)" if s["epochs"] < 5 else
-                  "try another learning rate (0.1 to 1 works well here)" if not 0.1 <= s["lr"] <= 1.0 else
-                  "try more hidden nodes" if s["hidden"] < 32 else
-                  "try more epochs, another learning rate or another hidden size")
-        raise AssertionError(f"a network trained with {shown} reaches {score:.4f} on the held-out quarter, "
-                             f"below the bar of {BAR}: {advice}")
+        raise CheckFailed(f"a network trained with {shown} by {how} reads {score:.3f} of the held-out quarter, "
+                          f"below the bar of {BAR}: {_advice(s)}")
     where = "graded network" if hidden else "your network"
-    print(f"\N{CHECK MARK} {where} ({shown}): held-out accuracy {score:.4f}, the bar is {BAR} "
-          f"(trained in {seconds:.1f} s)")
+    print(f"\N{CHECK MARK} {where} reads {score:.3f} of the held-out quarter (the bar is {BAR})\n"
+          f"  {shown}, trained by {how} in {seconds:.1f} s")

@@ -208,6 +208,10 @@ CATALOG = {
         Mistake("flat", "you returned the slopes as one flat row of numbers: give them W's shape "
                 "(for example grad = np.zeros_like(W), then grad[i, j] = ...)",
                 lambda f, W, eps=1e-5: ref.numerical_gradient(f, W, eps).ravel()),
+        Mistake("never put back", "you never put a wiggled entry back: every later slope was measured with the "
+                "earlier entries still moved by -eps (it only shows when the weights interact, as in a network); "
+                "set each entry back to its old value before wiggling the next",
+                lambda f, W, eps=1e-5: _never_put_back(f, W, eps)),
     ],
     "exact_hidden_errors": [
         Mistake("story's rule", "you used the story's rule W_ho.T @ e_o (lesson 03): it lacks each output's slope "
@@ -223,6 +227,35 @@ CATALOG = {
                 lambda W, e, o: W.T @ (e * _sig(o) * (1 - _sig(o)))),
         Mistake("no output errors", "you forgot the output errors: send back W_ho.T @ (e_o * o * (1 - o)), the slopes times the errors",
                 lambda W, e, o: W.T @ (o * (1 - o))),
+    ],
+    "exact_backpropagate_errors": [
+        Mistake("story's rule", "you sent the errors back by the story's rule e_l = W_{l+1}.T @ e_{l+1} (lesson 03): "
+                "every step back lacks a slope; the chain rule first gives e_{l+1} the slope of layer l+1, "
+                "W_{l+1}.T @ (e_{l+1} * o_{l+1} * (1 - o_{l+1}))",
+                lambda Ws, outs, e: ref.backpropagate_errors(Ws, e)),
+        Mistake("slope only at the outputs", "only the first step back (from the outputs) has a slope: every step "
+                "back does, e_l = W_{l+1}.T @ (e_{l+1} * o_{l+1} * (1 - o_{l+1})) for every layer l",
+                lambda Ws, outs, e: _slope_only_at_outputs(Ws, outs, e)),
+        Mistake("own layer's slope", "each step back used the slope of the layer being computed, "
+                "(W_{l+1}.T @ e_{l+1}) * o_l * (1 - o_l): the slope belongs to the layer the error comes from, "
+                "W_{l+1}.T @ (e_{l+1} * o_{l+1} * (1 - o_{l+1})) (delta_weights adds layer l's own slope later)",
+                lambda Ws, outs, e: _deep_walk(Ws, outs, e, lambda W, e1, o1, o: (W.T @ e1) * o * (1 - o))),
+        Mistake("outputs one layer off", "the outputs inside the brackets are one layer too early: e_{l+1} travels "
+                "back with the slope of its own layer, o_{l+1} (mind Python's counting: outputs[0] is o_1)",
+                lambda Ws, outs, e: _deep_walk(Ws, outs, e, lambda W, e1, o1, o: W.T @ (e1 * o * (1 - o)))),
+        Mistake("W @", "you used W @ somewhere: the error goes backwards, through the transpose, "
+                "W_{l+1}.T @ (e_{l+1} * o_{l+1} * (1 - o_{l+1}))",
+                lambda Ws, outs, e: _deep_walk(Ws, outs, e, lambda W, e1, o1, o: W @ (e1 * o1 * (1 - o1)))),
+        Mistake("sigmoid again", "you applied the sigmoid again to outputs that are already squashed: "
+                "the slope of layer l+1 is o_{l+1} * (1 - o_{l+1})",
+                lambda Ws, outs, e: _deep_walk(Ws, outs, e,
+                                               lambda W, e1, o1, o: W.T @ (e1 * _sig(o1) * (1 - _sig(o1))))),
+        Mistake("reversed list", "your list runs from the output back: return [e_1, ..., e_L], first hidden layer "
+                "first and the output errors last",
+                lambda Ws, outs, e: ref.exact_backpropagate_errors(Ws, outs, e)[::-1]),
+        Mistake("error for the inputs", "you also sent the error back through W_1: e_1 belongs to the first hidden "
+                "layer, the inputs have no error",
+                lambda Ws, outs, e: _exact_with_input_error(Ws, outs, e)),
     ],
 
 
@@ -243,6 +276,12 @@ CATALOG = {
         Mistake("summed", "you added the steps into one number: every node has its own bias, "
                 "so the answer is a column (n, 1), one step per node",
                 lambda e, o, lr: float(np.sum(ref.layer_gradient(e, o, lr)))),
+        Mistake("row", "you returned a row (1, n): every node has its own bias, and the biases are a column "
+                "(n, 1) like errors and outputs, so their change is a column too",
+                lambda e, o, lr: ref.layer_gradient(e, o, lr).T),
+        Mistake("one input per node", "you fed the biases a column of n ones, one input per node, which makes "
+                "an (n, n) matrix: each bias is one weight with one input, the number 1, so inputs = np.ones((1, 1))",
+                lambda e, o, lr: ref.layer_gradient(e, o, lr) @ np.ones_like(o).T),
     ],
     "train_step": [
         Mistake("story's rule", "your hidden errors are the story's W_ho.T @ e_o: lesson 06 found that the gradient "
@@ -319,6 +358,10 @@ CATALOG = {
         Mistake("last example only", "your losses hold only the last example's cost of each epoch: "
                 "take the mean over all of the epoch's examples",
                 lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, reduce=lambda c: c[-1])),
+        Mistake("1-D target", "your target is targets[i] as it stands, a 1-D array of shape (n_outputs,): make it a "
+                "column like x, targets[i].reshape(-1, 1). With one output numpy hides the slip; with two, "
+                "t - o broadcasts into a matrix and the step's shapes no longer fit",
+                lambda p, X, T, lr, epochs, seed=0: _train(p, X, T, lr, epochs, seed, target="1-D")),
     ],
 
     # --- lesson 09 ---
@@ -397,6 +440,33 @@ CATALOG = {
                 lambda p, X, y: float(np.mean(
                     np.argmax(ref.predict(p, np.asarray(X, dtype=float)), axis=0) == np.asarray(y)))),
     ],
+    "train_step_batch": [
+        Mistake("summing over the batch instead of the mean", "you added up the batch's changes instead of "
+                "averaging them: divide by the batch size B = X.shape[1] (the number of columns), so that the step "
+                "is lr times the mean change and does not grow with the batch",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, reduce="sum")),
+        Mistake("examples as rows instead of columns", "you counted the batch as len(X) = X.shape[0], the number "
+                "of rows: the examples are the COLUMNS of X (n_inputs, B), so the batch size is X.shape[1]",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, reduce="rows")),
+        Mistake("a bias left with one column per example", "your biases came back with one column per example, "
+                "shape (n, B): average each bias's changes over the batch, db.mean(axis=1, keepdims=True), "
+                "so that b stays an (n, 1) column",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, bias="per example")),
+        Mistake("a bias left with each example's whole change", "your biases came back with one column per example, "
+                "shape (n, B), each with that example's whole change: a bias moves once per batch, by lr times the "
+                "mean of its changes, db.mean(axis=1, keepdims=True), and stays an (n, 1) column",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, bias="whole change")),
+        Mistake("a bias averaged over the nodes", "your bias changes were averaged down each column, over the "
+                "nodes (axis=0): the examples are the columns, so average along the rows, .mean(axis=1, keepdims=True)",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, bias="axis 0")),
+        Mistake("one step per example in turn", "you made one train_step per example, each starting from the "
+                "weights the previous one left: a batch step computes every example's change from the same old "
+                "weights, then moves once, by lr times their mean",
+                lambda p, X, T, lr: _steps_in_turn(p, X, T, lr)),
+        Mistake("story's rule", "your hidden errors are the story's W_ho.T @ E_o: the exact rule (lessons 06 and "
+                "07) sends back W_ho.T @ (E_o * O * (1 - O)), exact_hidden_errors, for a batch as for one example",
+                lambda p, X, T, lr: _train_step_batch_slip(p, X, T, lr, rule="story")),
+    ],
 
 }
 
@@ -415,14 +485,48 @@ def _with_input_error(weights, output_errors):
     return [weights[0].T @ errors[0]] + errors
 
 
+def _never_put_back(f, W, eps):
+    """numerical_gradient on a copy whose wiggled entries stay at W - eps: later slopes come from a moved point."""
+    grad, wiggled = np.zeros(np.shape(W)), np.array(W, dtype=float)
+    for index in np.ndindex(grad.shape):
+        wiggled[index] = W[index] + eps
+        up = f(wiggled)
+        wiggled[index] = W[index] - eps
+        grad[index] = (up - f(wiggled)) / (2 * eps)
+    return grad
+
+
+def _deep_walk(weights, outputs, output_errors, step):
+    """Like exact_backpropagate_errors, with a custom step(W_{l+1}, e_{l+1}, o_{l+1}, o_l) -> e_l."""
+    errors = [output_errors]
+    for l in range(len(weights) - 2, -1, -1):
+        errors.insert(0, step(weights[l + 1], errors[0], outputs[l + 1], outputs[l]))
+    return errors
+
+
+def _slope_only_at_outputs(weights, outputs, output_errors):
+    """The chain rule's step from the outputs to the last hidden layer, the story's rule further back."""
+    if len(weights) < 2:
+        return [output_errors]
+    last_hidden = ref.exact_hidden_errors(weights[-1], output_errors, outputs[-1])
+    return ref.backpropagate_errors(weights[:-1], last_hidden) + [output_errors]
+
+
+def _exact_with_input_error(weights, outputs, output_errors):
+    """One step too many: an 'error' for the input layer in front of the chain rule's list."""
+    errors = ref.exact_backpropagate_errors(weights, outputs, output_errors)
+    return [weights[0].T @ (errors[0] * outputs[0] * (1 - outputs[0]))] + errors
+
+
 def _nudge_sequential(m, b, x, target, lr):
     """The classic slip: update m, then recompute the error with the new m for b."""
     m_new = m + lr * (target - (m * x + b)) * x
     return m_new, b + lr * (target - (m_new * x + b))
 
 
-def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step", reduce=np.mean):
-    """reference.train (its loop, run_epochs) with one slip (lesson 08): another visiting order, loss or reduction."""
+def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", measure="before step", reduce=np.mean,
+           target="column"):
+    """reference.train (its loop, run_epochs) with one slip (lesson 08): another visiting order, loss, reduction or target."""
     rng, python_rng = np.random.default_rng(seed), random.Random(seed)
 
     def visit(n):
@@ -437,6 +541,7 @@ def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", m
         return range(n)
 
     def step(params, x, t):
+        t = t.ravel() if target == "1-D" else t
         before = ref.cost(t, ref.predict(params, x))
         params = ref.train_step(params, x, t, lr)
         return params, ref.cost(t, ref.predict(params, x)) if measure == "after step" else before
@@ -450,6 +555,193 @@ def _train(params, inputs, targets, lr, epochs, seed=0, order="one generator", m
     return ref.run_epochs(params, inputs, targets, epochs, step, visit, loss)
 
 
+def _train_step_batch_slip(params, X, T, lr, reduce="mean", bias="mean", rule="exact"):
+    """train_step_batch (lesson 10) with one slip: another reduction over the batch, bias shape or hidden error."""
+    W_ih, b_h, W_ho, b_o = params["W_ih"], params["b_h"], params["W_ho"], params["b_o"]
+    rate = {"mean": lr / X.shape[1], "sum": lr, "rows": lr / X.shape[0]}[reduce]
+    H = _sig(W_ih @ X + b_h)
+    O = _sig(W_ho @ H + b_o)
+    E_o = T - O
+    E_h = W_ho.T @ E_o if rule == "story" else ref.exact_hidden_errors(W_ho, E_o, O)
+    steps = {"b_h": ref.delta_bias(E_h, H, rate), "b_o": ref.delta_bias(E_o, O, rate)}
+    if bias == "mean":
+        steps = {k: v.sum(axis=1, keepdims=True) for k, v in steps.items()}
+    elif bias == "whole change":
+        steps = {k: v * X.shape[1] for k, v in steps.items()}
+    elif bias == "axis 0":
+        steps = {k: v.sum(axis=0, keepdims=True) * X.shape[1] / len(v) for k, v in steps.items()}
+    return {"W_ih": W_ih + ref.delta_weights(E_h, H, X, rate), "b_h": b_h + steps["b_h"],
+            "W_ho": W_ho + ref.delta_weights(E_o, O, H, rate), "b_o": b_o + steps["b_o"]}
+
+
+def _steps_in_turn(params, X, T, lr):
+    """Lesson 07's train_step once per column of X (n_inputs, B) / T, each from the previous step's weights."""
+    for i in range(X.shape[1]):
+        params = ref.train_step(params, X[:, [i]], T[:, [i]], lr)
+    return params
+
+
 def for_function(name):
     """The known mistakes for one graded function (empty when none are catalogued)."""
     return CATALOG.get(name, [])
+
+
+# --- lesson 11: a tiny autograd (each wrong answer acts on the graph, as the student's would) ---
+
+def _add_assigned(node):
+    for parent in node.parents:
+        parent.grad = node.grad
+
+
+def _add_no_upstream(node):
+    for parent in node.parents:
+        parent.grad += 1.0
+
+
+def _add_first_parent_only(node):
+    node.parents[0].grad += node.grad
+
+
+def _mul_assigned(node):
+    a, b = node.parents
+    a.grad = node.grad * b.data
+    b.grad = node.grad * a.data
+
+
+def _mul_own_factor(node):
+    a, b = node.parents
+    a.grad += node.grad * a.data
+    b.grad += node.grad * b.data
+
+
+def _mul_no_upstream(node):
+    a, b = node.parents
+    a.grad += b.data
+    b.grad += a.data
+
+
+def _mul_like_add(node):
+    for parent in node.parents:
+        parent.grad += node.grad
+
+
+def _sigmoid_slope_of(slope, assign=False, upstream=True):
+    def rule(node):
+        (a,) = node.parents
+        step = (node.grad if upstream else 1.0) * slope(node, a)
+        a.grad = step if assign else a.grad + step
+    return rule
+
+
+def _order_without_seen(root):
+    order = []
+
+    def visit(node):
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+    visit(root)
+    return order
+
+
+def _order_node_first(root):
+    order, seen = [], set()
+
+    def visit(node):
+        if node in seen:
+            return
+        seen.add(node)
+        order.append(node)
+        for parent in node.parents:
+            visit(parent)
+    visit(root)
+    return order
+
+
+def _order_without_leaves(root):
+    return [node for node in ref.topological_order(root) if node.parents]
+
+
+def _backward_forwards(root, rules):
+    root.grad = 1.0
+    for node in ref.topological_order(root):
+        if node.parents:
+            rules[node.op](node)
+
+
+def _backward_recursive(root, rules):
+    root.grad = 1.0
+
+    def visit(node):
+        if node.parents:
+            rules[node.op](node)
+            for parent in node.parents:
+                visit(parent)
+    visit(root)
+
+
+def _backward_no_seed(root, rules):
+    for node in reversed(ref.topological_order(root)):
+        if node.parents:
+            rules[node.op](node)
+
+
+def _backward_leaves_too(root, rules):
+    root.grad = 1.0
+    for node in reversed(ref.topological_order(root)):
+        rules[node.op](node)
+
+
+ASSIGNED = ("you set the parents' grad with = instead of adding to it with +=: a value used twice (a + a, a * a, "
+            "a weight on two paths) must collect every contribution, and what it already holds from other paths "
+            "must stay")
+CATALOG.update({
+    "add_backward": [
+        Mistake("= instead of +=", ASSIGNED, _add_assigned),
+        Mistake("no upstream gradient", "you added the local slope 1 alone: multiply it by node.grad, the gradient "
+                "arriving from above (the chain rule), parent.grad += node.grad * 1", _add_no_upstream),
+        Mistake("first parent only", "only the first parent got its share: both parents of a + b get node.grad "
+                "(loop over node.parents)", _add_first_parent_only),
+    ],
+    "mul_backward": [
+        Mistake("slope from the node's own parent", "each parent's slope came from its own .data: in a * b the "
+                "local slope for a is the OTHER factor, b.data (and for b it is a.data)", _mul_own_factor),
+        Mistake("no upstream gradient", "you added the other factor alone: multiply it by node.grad, the gradient "
+                "arriving from above, a.grad += node.grad * b.data", _mul_no_upstream),
+        Mistake("slope 1, as for +", "you passed node.grad on unchanged, as + does: for a * b the local slope for a "
+                "is b.data, so a.grad += node.grad * b.data", _mul_like_add),
+        Mistake("= instead of +=", ASSIGNED, _mul_assigned),
+    ],
+    "sigmoid_backward": [
+        Mistake("slope from the input", "you took the slope from the input, a.data * (1 - a.data): y * (1 - y) "
+                "needs the sigmoid's OUTPUT, node.data * (1 - node.data)",
+                _sigmoid_slope_of(lambda node, a: a.data * (1 - a.data))),
+        Mistake("sigmoid again", "you applied the sigmoid to node.data, which is already a sigmoid output: "
+                "the slope is node.data * (1 - node.data)",
+                _sigmoid_slope_of(lambda node, a: _sig(node.data) * (1 - _sig(node.data)))),
+        Mistake("no upstream gradient", "you added the local slope alone: multiply it by node.grad, "
+                "a.grad += node.grad * node.data * (1 - node.data)",
+                _sigmoid_slope_of(lambda node, a: node.data * (1 - node.data), upstream=False)),
+        Mistake("= instead of +=", ASSIGNED,
+                _sigmoid_slope_of(lambda node, a: node.data * (1 - node.data), assign=True)),
+    ],
+    "topological_order": [
+        Mistake("node listed twice", "a node used twice is listed twice: remember the nodes you have visited "
+                "(a set) and skip a node you have seen", _order_without_seen),
+        Mistake("node before its parents", "a node comes before its parents: visit all of a node's parents "
+                "first, then append the node, so the root comes last", _order_node_first),
+        Mistake("leaves left out", "the leaves (inputs, weights, numbers) are missing: list every node reachable "
+                "from root, those without parents too", _order_without_leaves),
+    ],
+    "backward": [
+        Mistake("wrong order", "you called the rules in topological order, leaves first: a node may pass its "
+                "gradient back only once it is complete, so go through reversed(topological_order(root)), "
+                "root first", _backward_forwards),
+        Mistake("node visited twice", "a node used twice was visited twice and passed its gradient back twice: "
+                "call each node's rule exactly once, in reversed(topological_order(root))", _backward_recursive),
+        Mistake("root.grad not set", "every gradient stayed 0: start with root.grad = 1.0 (the root's slope "
+                "with respect to itself)", _backward_no_seed),
+        Mistake("rules for the leaves", "you called a rule for a leaf (op \"\", no parents): call rules[node.op] "
+                "only for nodes that have parents", _backward_leaves_too),
+    ],
+})

@@ -118,3 +118,21 @@ def texts_over_lines(ax, step=1.0):
             if hit.any():
                 bad.append((text.get_text(), line.get_label()))
     return bad
+
+
+def legend_over_lines(ax):
+    """Labels of lines that the axes' legend box covers part of (empty when it covers none)."""
+    legend = ax.get_legend()
+    if legend is None:
+        return []
+    fig = ax.figure
+    fig.canvas.draw()
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    covered = []
+    for line in ax.get_lines():
+        points = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+        cloud = np.vstack([points] + [np.linspace(a, b, max(2, int(np.hypot(*(b - a)))))
+                                      for a, b in zip(points[:-1], points[1:])])
+        if ((cloud[:, 0] > box.x0) & (cloud[:, 0] < box.x1) & (cloud[:, 1] > box.y0) & (cloud[:, 1] < box.y1)).any():
+            covered.append(line.get_label())
+    return covered

@@ -23,7 +23,7 @@ from packaging.specifiers import SpecifierSet
 from coursekit.course import ROOT
 
 STUDENT_TOOLS = {"jupyterlab", "numpy", "matplotlib", "ipywidgets"}
-DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub",
+DEV_TOOLS = {"nbgrader", "pytest", "pytest-xdist", "playwright", "axe-playwright-python", "jupyter-repo2docker", "uv", "psycopg", "jupyterhub",
              "jupyterhub-idle-culler"}
 
 

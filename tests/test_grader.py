@@ -287,7 +287,8 @@ def test_no_picture_is_rendered_while_grading(graded):
     for lesson in all_lessons():
         nb = nbformat.read(course.root / "grader" / "autograded" / "honest-all" / lesson / f"{lesson}.ipynb", 4)
         images = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
-                  for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+                  for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+                  or "data:image/png" in str(o.get("data", {}).get("text/html", ""))]
         assert images == [], f"{lesson}: pictures rendered in {images}"
 
 

@@ -9,7 +9,7 @@ import pytest
 from backprop import checks, pictures, widgets
 from backprop import reference as ref
 from coursekit.course import read
-from readable import assert_readable, drawn_texts, widget_controls
+from readable import assert_readable, drawn_texts, legend_over_lines, widget_controls
 from test_visible_checks import run_until_check
 
 matplotlib.use("Agg")
@@ -98,7 +98,7 @@ def test_explorer_draws_and_redraws_for_every_control(mine, shown):
 def test_explorer_reports_the_students_slope(mine, says, shown):
     widgets.gradient_check_explorer(W_IH, W_HO, X, T, mine=mine)
     notes = _texts(shown[-1])
-    assert any("eps = 1.0e-05" in n and "chain rule -0.02687631" in n for n in notes), notes
+    assert any("eps = 1.0e-5" in n and "chain rule -0.02687631" in n for n in notes), notes
     if says is None:
         assert len(notes) == 1
     else:
@@ -131,6 +131,25 @@ def test_explorer_figure_is_readable(shown):
     eps.value = 0.1
     weight.value = "W_ho[1, 3]"
     assert_readable(shown[-1])
+
+
+def test_the_explorers_legends_cover_no_curve(shown):
+    """For every weight, the legends sit in their own room above the curves and the slopes' lines."""
+    box = widgets.gradient_check_explorer(W_IH, W_HO, X, T)
+    weight, eps, compare = widget_controls(box)
+    for name in weight.options:
+        weight.value = name
+        for ax in shown[-1].axes:
+            assert not legend_over_lines(ax), (name, ax.get_title(), legend_over_lines(ax))
+
+
+def test_the_eps_slider_reads_as_the_line_under_the_picture(shown):
+    """The slider's readout and the printed eps show the same digits (3.2e-3, not 3e-3 beside 3.2e-03)."""
+    box = widgets.gradient_check_explorer(W_IH, W_HO, X, T)
+    weight, eps, compare = widget_controls(box)
+    eps.value = 10 ** -2.5
+    assert eps.readout_format == ".1e"
+    assert any("eps = 3.2e-3:" in text for text in _texts(shown[-1])), _texts(shown[-1])
 
 
 # --- pictures ----------------------------------------------------------------------------------
@@ -251,6 +270,119 @@ def test_the_numbers_the_lesson_quotes_are_the_ones_it_computes():
     cosine = lambda a, b: float(np.sum(a * b) / np.sqrt(np.sum(a * a) * np.sum(b * b)))
     assert f"{cosine(s5, x5):.5f}" in prose and f"{cosine(story, exact):.5f}" in prose
     assert 3.9 < float(np.mean(s5 / x5)) < 4.2 and "times about 4" in prose
+    printed = _printed()
+    _assert_the_step_directions_quoted(prose, printed)
+    _assert_the_deep_check_quoted(prose, printed)
+
+
+def _step_directions(W_ih, W_ho, x, t):
+    """Cosines of the story's step with the chain rule's: (W_ih's part, all weights), and how long W_ih's part is."""
+    h, o = ref.feedforward(W_ih, W_ho, x)
+    e_o = t - o
+    story_ih = ref.delta_weights(ref.hidden_errors(W_ho, e_o), h, x, 1.0)
+    exact_ih = ref.delta_weights(ref.exact_hidden_errors(W_ho, e_o, o), h, x, 1.0)
+    d_ho = ref.delta_weights(e_o, o, h, 1.0)
+    cosine = lambda a, b: float(np.sum(a * b) / np.sqrt(np.sum(a * a) * np.sum(b * b)))
+    whole = cosine(np.concatenate([story_ih.ravel(), d_ho.ravel()]), np.concatenate([exact_ih.ravel(), d_ho.ravel()]))
+    return cosine(story_ih, exact_ih), whole, float(np.linalg.norm(story_ih) / np.linalg.norm(exact_ih))
+
+
+def _printed():
+    """What each code cell of the solved lesson prints, by grade_id (hidden tests skipped): the numbers a student sees."""
+    import contextlib
+    import io
+
+    from coursekit.course import grade_info, solution_code
+    namespace, printed = {"__name__": "__lesson__"}, {}
+    for cell in read("solutions", LESSON).cells:
+        info = grade_info(cell)
+        if cell.cell_type != "code" or (info.get("grade") and not info.get("solution")):
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec("\n".join(l for l in solution_code(cell.source).splitlines() if not l.startswith("%")), namespace)
+        printed[info.get("grade_id")] = out.getvalue()
+        plt.close("all")
+    return printed
+
+
+def _assert_the_step_directions_quoted(prose, printed):
+    """Nearly the right direction per layer, not for the whole step: the prose quotes both, as the cell prints them."""
+    ours = _step_directions(W_IH, W_HO, X, T)
+    W_ih5, W_ho5 = np.array([[0.9, -0.4], [0.3, 0.8], [-0.5, 0.6]]), np.array([[0.2, -0.7, 0.4], [0.5, 0.1, -0.3]])
+    lesson05 = _step_directions(W_ih5, W_ho5, np.array([[1.0], [0.5]]), T)
+    assert ours[0] > 0.99 and ours[1] < 0.8 and lesson05[1] < 0.9, (ours, lesson05)
+    assert f"steps is {ours[0]:.3f} on our network ({lesson05[0]:.3f} on lesson 05's" in prose
+    assert f"{ours[2]:.1f} times on ours" in prose
+    assert f"only {ours[1]:.3f} ({lesson05[1]:.3f} over the" in prose
+    assert "nearly the right direction\" holds for each layer, not for the" in prose
+    shown = printed["step_directions"]
+    for number in (ours[0], ours[1], lesson05[0], lesson05[1]):
+        assert f"cosine {number:.3f}" in shown, (number, shown)
+    assert f"{ours[2]:.1f} times as long" in shown, shown
+
+
+def _assert_the_deep_check_quoted(prose, printed):
+    """Three hidden layers of different widths: the chain rule's errors give every layer's slopes of C/2."""
+    exact = _deep_check("exact")
+    largest = max(error for error, _ in exact)
+    shown = printed["deep_gradient_check"]
+    assert largest < 1e-7 and f"all 53 weights is `{largest:.0e}`" in prose
+    assert f"over all 53 weights {largest:.0e}" in shown, shown
+    story = _deep_check("story")
+    assert story[-1][0] < 1e-9 and all(error > 0.5 for error, _ in story[:-1])
+    for l, (_, longer) in enumerate(story[:-1]):
+        assert f"{longer:.1f} times for `W_{l + 1}`" in prose and f"{longer:.1f} times as long" in shown, longer
+
+
+def _deep_network():
+    rng = np.random.default_rng(2606)
+    sizes = [3, 5, 4, 3, 2]
+    return [rng.normal(0, 1, (n_to, n_from)) for n_from, n_to in zip(sizes[:-1], sizes[1:])]
+
+
+def _deep_outputs(weights):
+    outputs = [X]
+    for W in weights:
+        outputs.append(ref.sigmoid(W @ outputs[-1]))
+    return outputs[1:]
+
+
+def _deep_check(rule):
+    """Per layer of the 3-5-4-3-2 network: (largest relative error against C/2's slopes, step length / the exact one)."""
+    weights = _deep_network()
+    outs = _deep_outputs(weights)
+    feeds, e_L = [X] + outs[:-1], T - outs[-1]
+    errors = {"exact": ref.exact_backpropagate_errors(weights, outs, e_L),
+              "story": ref.backpropagate_errors(weights, e_L)}
+    exact = errors["exact"]
+    rows = []
+    for l, W in enumerate(weights):
+        half = lambda W_l: ref.cost(T, _deep_outputs(weights[:l] + [W_l] + weights[l + 1:])[-1]) / 2
+        measured = ref.numerical_gradient(half, W)
+        step = -ref.delta_weights(errors[rule][l], outs[l], feeds[l], 1.0)
+        exact_step = -ref.delta_weights(exact[l], outs[l], feeds[l], 1.0)
+        rows.append((ref.relative_error(step, measured).max(), float(np.linalg.norm(step) / np.linalg.norm(exact_step))))
+    return rows
+
+
+def test_one_hidden_layer_of_the_deep_rule_is_exact_hidden_errors():
+    h, o = ref.feedforward(W_IH, W_HO, X)
+    e_o = T - o
+    got = ref.exact_backpropagate_errors([W_IH, W_HO], [h, o], e_o)
+    assert len(got) == 2 and got[1] is e_o and np.array_equal(got[0], ref.exact_hidden_errors(W_HO, e_o, o))
+
+
+def test_visible_check_rejects_an_answer_that_uses_up_the_callers_lists():
+    """Not catalogued (its values are right): check() itself says the list was changed, and how to avoid it."""
+    def exact_backpropagate_errors(weights, outputs, output_errors):
+        errors = [output_errors]
+        while len(weights) > 1:
+            W, o = weights.pop(), outputs.pop()
+            errors.insert(0, W.T @ (errors[0] * o * (1 - o)))
+        return errors
+    error = run_until_check(LESSON, "exact_backpropagate_errors", exact_backpropagate_errors)
+    assert error is not None and "changed its argument `weights` in place: build a new list instead" in error, error
 
 
 def test_the_eps_numbers_the_lesson_quotes():
@@ -316,8 +448,10 @@ def _bank_cases():
 
 def test_out_of_kernel_check_scores_the_finished_and_the_untouched_lesson(out_of_kernel):
     from coursekit.course import finished
-    assert out_of_kernel(finished(LESSON)) == {"test_numerical_gradient": 1.0, "test_exact_hidden_errors": 1.0}
-    assert out_of_kernel(read("lessons", LESSON)) == {"test_numerical_gradient": 0.0, "test_exact_hidden_errors": 0.0}
+    assert out_of_kernel(finished(LESSON)) == {"test_numerical_gradient": 1.0, "test_exact_hidden_errors": 1.0,
+                                               "test_exact_backpropagate_errors": 1.0}
+    assert out_of_kernel(read("lessons", LESSON)) == {"test_numerical_gradient": 0.0, "test_exact_hidden_errors": 0.0,
+                                                      "test_exact_backpropagate_errors": 0.0}
 
 
 @pytest.mark.parametrize("entry", _bank_cases())
@@ -326,4 +460,5 @@ def test_out_of_kernel_check_agrees_with_the_bank(entry, out_of_kernel):
     from coursekit.course import finished
     scores = out_of_kernel(finished(LESSON, {entry["function"]: entry["code"]}))
     want = 1.0 if entry["style"] == "correct" else 0.0
-    assert scores == {"test_numerical_gradient": want, "test_exact_hidden_errors": 1.0}, scores
+    assert scores == {"test_numerical_gradient": want, "test_exact_hidden_errors": 1.0,
+                      "test_exact_backpropagate_errors": 1.0}, scores

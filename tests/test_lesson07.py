@@ -255,3 +255,25 @@ def test_the_numbers_in_the_prose_are_the_numbers_the_code_gives():
         quoted.append(f"{costs[-1]:.{shown}f}")
     missing = [q for q in quoted if not re.search(re.escape(q) + r"(?!\d)", prose)]
     assert not missing, f"numbers the code gives but the prose does not say: {missing}"
+
+
+def test_the_delta_bias_prompt_leaves_the_formula_to_the_student():
+    """Before delta_bias's answer cell the lesson gives the idea (a weight whose input is always 1), not the formula."""
+    cells = read("lessons", LESSON).cells  # what the student sees: the answer cell's stub and docstring too
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+    before = " ".join(" ".join(c.source.split()) for c in cells[:ids.index("delta_bias") + 1])
+    for answer in ("lr * e * o * (1 - o)", "lr * errors * outputs", "\\Delta b =", "layer_gradient(errors",
+                   "np.ones((1, 1))"):
+        assert answer not in before, f"the lesson writes {answer!r} before delta_bias's answer cell"
+    assert "always says 1" in before and "(n, 1)" in before
+
+
+def test_the_update_order_story_credits_the_right_code():
+    """Rashid's train() computes the hidden errors first; Toy-Neural-Network-JS's changes W_ho first: told once, here."""
+    prose = " ".join(_prose().split())
+    assert "Rashid's `train()`" in prose and "computes the hidden errors first, from the old weights" in prose
+    assert "Toy-Neural-Network-JS" in prose and "adds the changes to `W_ho` and its bias first" in prose
+    lesson05 = " ".join(" ".join(c.source.split()) for c in read("solutions", "05_delta_weights").cells
+                        if c.cell_type == "markdown")
+    assert "Lesson 07 shows" in lesson05 and "original code of the story" not in lesson05
+

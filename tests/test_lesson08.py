@@ -2,6 +2,7 @@
 idle under nbgrader; its pictures draw without overlapping labels; the convergence file is what the
 benchmark's side-by-side trainer computes, and that trainer is network.train."""
 import base64
+import re
 import importlib.util
 import time
 
@@ -11,7 +12,7 @@ import pytest
 
 from backprop import network, pictures, widgets, xor_data
 from backprop import reference as ref
-from coursekit.course import ROOT
+from coursekit.course import ROOT, read
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -37,7 +38,9 @@ def _trainer(mine=None, **settings):
 def _png(trainer):
     images = [o for o in trainer.picture.outputs if o["output_type"] == "display_data"]
     assert len(images) == 1, trainer.picture.outputs
-    data = base64.b64decode(images[0]["data"]["image/png"])
+    html = images[0]["data"]["text/html"]
+    assert 'alt="Picture: ' in html, "the picture says what it shows"
+    data = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1))
     assert data.startswith(b"\x89PNG"), "the picture is not a PNG"
     return data
 
@@ -298,3 +301,82 @@ def test_visible_check_of_train_names_a_train_that_changes_params():
         return params, losses
     error = run_until_check("08_xor", "train", train)
     assert error is not None and "changed its argument `params` in place" in error
+
+
+# --- the numbers the lesson quotes --------------------------------------------------------------
+
+def _prose():
+    text = " ".join(c.source for c in read("solutions", "08_xor").cells if c.cell_type == "markdown")
+    return " ".join(text.replace("**", "").split())
+
+
+def test_the_numbers_the_lesson_quotes_are_the_ones_its_table_holds():
+    """Every count and median the prose states is the precomputed table's, and every comparison it draws holds."""
+    prose, data = _prose(), pictures.load_xor_convergence()
+    table = {(r["hidden"], r["rule"], r["lr"]): r for r in data["table"]}
+    sweep = {(r["hidden"], r["rule"], r["lr"]): r["converged"] for r in data["sweep"]}
+    lrs = sorted({lr for _, _, lr in sweep})
+    long = data["long"][0]
+    assert all(r["runs"] == 50 for r in data["sweep"] + data["table"])
+    quoted = [f"{table[2, 'exact', 0.5]['converged']} of 50 starts learn XOR at learning rate 0.5 and "
+              f"{table[2, 'exact', 1.0]['converged']} of 50 at learning rate 1"]
+    assert all(0.15 <= 1 - table[2, "exact", lr]["converged"] / 50 <= 0.25 for lr in (0.5, 1.0)), "one in five"
+    assert 100 - table[4, "exact", 0.5]["converged"] - table[4, "exact", 1.0]["converged"] == 1
+    assert "only one of its 100 runs does (at learning rate 0.5)" in prose and table[4, "exact", 0.5]["stuck_starts"]
+    # the sweep, exact rule
+    assert sweep[2, "exact", 0.1] == 0 and "at 0.1 not one run of the small network with the exact rule" in prose
+    assert long["hidden"] == 2 and long["rule"] == "exact" and long["lr"] == 0.1 and long["epochs"] == 10 * 2000
+    quoted.append(f"ten times as many epochs, {long['converged']} of the 50 get there")
+    best = max(lrs, key=lambda lr: sweep[2, "exact", lr])
+    assert best == 1.0 and f"does best around 1, where {sweep[2, 'exact', 1.0]} of 50 succeed" in prose
+    quoted.append(f"at 8 only {sweep[2, 'exact', 8.0]} of 50 learn XOR")
+    assert all(sweep[4, rule, lr] >= 47 for rule in ("story", "exact") for lr in lrs if lr >= 0.25)
+    quoted.append(f"only {sweep[4, 'exact', 0.1]} of its 50 runs get there in 2000 epochs")
+    # the story's rule against the exact rule
+    assert all(sweep[4, "story", lr] >= sweep[4, "exact", lr] for lr in lrs), "at least as often at every rate"
+    gaps = {lr: sweep[4, "story", lr] - sweep[4, "exact", lr] for lr in lrs}
+    assert max(gaps, key=gaps.get) == 0.1
+    assert table[4, "story", 1.0]["converged"] == table[4, "exact", 1.0]["converged"] == 50
+    quoted.append(f"a median of {table[4, 'story', 1.0]['median_epochs']:.0f} epochs against "
+                  f"{table[4, 'exact', 1.0]['median_epochs']:.0f}")
+    quoted.append(f"{sweep[4, 'story', 0.1]} of 50 against {sweep[4, 'exact', 0.1]}")
+    assert all(sweep[2, "story", lr] > sweep[2, "exact", lr] for lr in (0.1, 0.25))
+    assert all(sweep[2, "story", lr] < sweep[2, "exact", lr] for lr in lrs if lr >= 0.5)
+    quoted.append(f"({sweep[2, 'story', 0.1]} against {sweep[2, 'exact', 0.1]}, and {sweep[2, 'story', 0.25]} "
+                  f"against {sweep[2, 'exact', 0.25]}, out of 50)")
+    quoted.append(", ".join(f"{sweep[2, 'story', lr]} against {sweep[2, 'exact', lr]} at {lr:g}" for lr in (0.5, 1.0, 8.0)))
+    missing = [q for q in quoted if q not in prose]
+    assert not missing, f"the prose does not say what the table holds: {missing}"
+
+
+def test_sweep_table_prints_every_count_of_the_sweep():
+    data = pictures.load_xor_convergence()
+    lines = pictures.sweep_table(data["sweep"]).splitlines()
+    lrs = [float(v) for v in lines[1].split()[2:]]
+    for line in lines[2:]:
+        net, rule, *counts = line.split()
+        hidden = int(net.split("-")[1])
+        want = {r["lr"]: r["converged"] for r in data["sweep"] if r["hidden"] == hidden and r["rule"] == rule}
+        assert dict(zip(lrs, map(int, counts))) == want
+    assert len(lines) == 2 + 4 and max(map(len, lines)) <= 80
+
+
+def test_a_checks_long_tick_line_breaks_only_between_numbers():
+    """The visible check of train prints its call and answer: long, so broken after commas, never inside a number."""
+    from backprop import checks
+    params = network.init_params(2, 3, 2, seed=1)
+    line = f"\N{CHECK MARK} train({checks._show(params)}, {checks._show(X)}) = {checks._show(ref.train(params, X, T, 0.5, 2)[1])}"
+    wrapped = checks._wrapped(line)
+    assert max(map(len, wrapped.splitlines())) <= 88 and len(wrapped.splitlines()) > 2
+    assert " ".join(wrapped.split()) == " ".join(line.split())
+    assert all(l.rstrip().endswith(",") for l in wrapped.splitlines()[:-1])
+
+
+@pytest.mark.parametrize("lesson", ["05_delta_weights", "07_bias_training", "08_xor", "09_activations"])
+def test_what_the_student_reads_names_no_repository_file(lesson):
+    """Prose and code comments speak of the course ("a precomputed table", "the right answer"), not of its files."""
+    cells = read("solutions", lesson).cells
+    text = "\n".join(c.source if c.cell_type == "markdown" else
+                     "\n".join(l.split("#", 1)[1] for l in c.source.splitlines() if "#" in l) for c in cells)
+    for words in ("benchmarks/", "backprop/", ".py", "--write", "course's reference", "the reference"):
+        assert words not in text, f"{lesson} tells the student {words!r}"

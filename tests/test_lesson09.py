@@ -230,13 +230,43 @@ def test_the_lessons_prose_quotes_the_saved_numbers():
     summary = {(r["net"], r["hidden"]): r for r in _benchmark().summary(xor_activations.SETTINGS, xor_activations.RESULTS)}
     for name in ("sigmoid", "tanh", "relu"):
         row, label = summary[("2-2-1", name)], pictures.ACTIVATION_NAMES[name]
-        assert re.search(rf"{label} solves (only )?{row['solved']} of 100[^.]*median {row['median']:.0f} epochs", text), name
+        # the saved epochs count from 0, the lesson from 1 (losses[k] is epoch k + 1's)
+        assert re.search(rf"{label} solves (only )?{row['solved']} of 100[^.]*median {row['median'] + 1:.0f} epochs", text), name
         assert re.search(rf"{label} (solves )?{summary[('2-4-1', name)]['solved']}\b", text), name
     relu = summary[("2-2-1", "relu")]
     assert f"{relu['failed_with_dead_node']} of the {relu['runs'] - relu['solved']} failed ReLU runs" in text
     assert f"{relu['dead_from_the_start']} of the 100 starting weights had such a node" in text
     start0 = {name: xor_activations.RESULTS[2][name]["solved_at"][0] for name in ("sigmoid", "tanh")}
-    assert f"epoch {start0['tanh']}" in text and f"epoch {start0['sigmoid']}" in text
+    assert f"epoch {start0['tanh'] + 1}" in text and f"epoch {start0['sigmoid'] + 1}" in text
+    assert f"{start0['tanh'] + 1} and {start0['sigmoid'] + 1}" not in text
+    assert f"the same epochs, {start0['sigmoid'] + 1} and {start0['tanh'] + 1}" in text
+
+
+def test_the_slopes_the_lesson_quotes_are_the_ones_it_computes():
+    """tanh's slope is the larger one only near 0: the crossing and the z = 3 slopes are quoted as computed."""
+    text = " ".join(c.source for c in read("solutions", "09_activations").cells if c.cell_type == "markdown").split()
+    text = " ".join(text)
+    fine = np.linspace(0, 5, 500001)
+    tanh_slope, sigmoid_slope = 1 - np.tanh(fine) ** 2, ref.sigmoid(fine) * (1 - ref.sigmoid(fine))
+    crossing = fine[tanh_slope > sigmoid_slope].max()
+    assert np.all(tanh_slope[fine > crossing] < sigmoid_slope[fine > crossing])
+    assert f"`|z| = {crossing:.2f}`" in text and f"`|z| < {crossing:.2f}`" in text
+    s, t = ref.sigmoid(3.0), np.tanh(3.0)
+    assert f"down to {s * (1 - s):.4f} and tanh's to {1 - t ** 2:.4f}" in text
+    assert "every error comes back bigger" not in text and "the formula is right" not in text
+    assert "the formula passes the check, at five points" in text
+
+
+def test_the_prompts_give_the_idea_not_the_expression():
+    """Before each answer cell, the lesson does not write the answer out: the student writes the expression."""
+    cells = read("lessons", "09_activations").cells  # what the student sees, the answer cell's stub included
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+    tanh_answers = ("1 - y**2", "1 - h**2", "1 - y ** 2", "1 - t ** 2", "1 - np.tanh", "1 - \\tanh(z)^2")
+    for name, answers in (("tanh_slope_from_output", tanh_answers),
+                          ("relu", ("np.maximum", "np.where", "np.clip", "z * (z > 0)"))):
+        before = "\n".join(c.source for c in cells[:ids.index(name) + 1])
+        for answer in answers:
+            assert answer not in before, f"the lesson writes {answer!r} before {name}'s answer cell"
 
 
 @pytest.mark.parametrize("draw", ["loss_curves", "solved_by_epoch"])

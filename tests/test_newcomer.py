@@ -255,3 +255,16 @@ def test_an_instructor_command_without_the_dev_tools_says_so_in_one_line(tmp_pat
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
         assert "needs nbgrader" in lines[0] and "make setup-dev" in lines[0], lines
+
+
+def test_run_all_is_explained_where_a_student_meets_it():
+    """Lesson 00 (which every student opens first) and the README say Run All stops at the first unwritten
+    answer, and how to go on; the lesson does stop there."""
+    from coursekit.course import read
+    first = read("lessons", "00_feedforward").cells[0].source
+    for text in (first, README):
+        flat = " ".join(text.split())
+        assert "Run All stops at the first function you have not written yet" in flat.replace("*", "")
+        assert "Run Selected Cell and All Below" in flat
+    stubs = [c for c in read("lessons", "00_feedforward").cells if "raise NotImplementedError" in c.source]
+    assert stubs, "lesson 00 has an unwritten answer for Run All to stop at"

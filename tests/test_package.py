@@ -1,4 +1,5 @@
 """Unit tests of the backprop package: reference math against independent oracles, checks, mistakes."""
+import copy
 import math
 
 import numpy as np
@@ -108,13 +109,17 @@ FIXTURES = {  # arguments on which every catalogued mistake should differ from t
 # Mistakes that raise on their function's fixtures below, and why that is their nature, not a gap: a student
 # who makes the slip gets the same exception, and the check names the slip by it (checks.explain_exception).
 RAISE_ON_FIXTURES = {
+    ("train", "1-D target"): "t (n_outputs,) - o (n_outputs, 1) is a matrix: its step's shapes meet only for one output",
     ("accuracy", "wrong axis"): "one guess per output node cannot meet one label per image (9 images, 4 outputs)",
     ("accuracy", "images as columns"): "W_ih (n_hidden, n_pixels) @ images (n, n_pixels) only meets when n = n_pixels",
     ("backpropagate_errors", "W @ e"): "W_l @ e_l sends the error forward: the shapes only meet on square layers",
     ("delta_weights", "no transpose"): "(n, 1) @ inputs (m, 1) only meets for m = 1, where it equals the answer",
+    ("exact_backpropagate_errors", "W @"): "W_{l+1} @ a column (n_{l+1}, 1) only meets on square layers",
+    ("exact_backpropagate_errors", "outputs one layer off"): "e_{l+1} * o_l only meets when layers l, l+1 are as wide",
     ("exact_hidden_errors", "no transpose"): "W_ho (n_out, n_hidden) @ a column (n_out, 1) only meets on a square W_ho",
     ("exact_hidden_errors", "slope after the transpose"): "(n_hidden, 1) * o (n_out, 1) only meets on a square W_ho",
     ("hidden_errors_proportional", "no transpose"): "shares (n_out, n_hid) @ e_o (n_out, 1) only meet on a square W_ho",
+    ("backward", "rules for the leaves"): "a leaf's op is \"\", which has no rule: rules[\"\"] raises KeyError",
     ("relu", "Python's max"): "max(0, z) asks whether a whole array is above 0, which numpy refuses for 2+ entries",
 }
 
@@ -128,15 +133,17 @@ def test_every_catalogued_mistake_differs_from_the_reference(name):
     """
     args = FIXTURES[name]
     assert mistakes.for_function(name)
-    want = getattr(ref, name)(*args)
+    ref_args = copy.deepcopy(args)  # lesson 11's functions change their graph: each works on its own copy
+    want = checks.outcome(name, ref_args, getattr(ref, name)(*ref_args))
     for mistake in mistakes.for_function(name):
+        their_args = copy.deepcopy(args)
         if (name, mistake.label) in RAISE_ON_FIXTURES:
             with pytest.raises(Exception) as raised:
-                mistake.compute(*args)
+                mistake.compute(*their_args)
             said = checks.explain_exception(name, args, type(raised.value).__name__, str(raised.value))
             assert mistake.message in said, f"{name}: {mistake.label} raises, but the check does not name it"
             continue
-        theirs = mistake.compute(*args)
+        theirs = checks.outcome(name, their_args, mistake.compute(*their_args))
         assert checks.compare(theirs, want) is not None, f"{name}: {mistake.label} equals the reference"
 
 
@@ -284,19 +291,24 @@ FIXTURES.update({
                    RNG.uniform(size=(3, 1)), RNG.uniform(size=(2, 1)), 0.7),
 })
 
-# lesson 06: a strongly bent f (forward and central differences differ far beyond 1e-7), non-square layers
+# lesson 06: a strongly bent f whose entries interact (forward and central differences differ far beyond 1e-7,
+# and a wiggle never put back moves later slopes), non-square layers, three hidden layers of different widths
+_DEEP = np.random.default_rng(2606)
 FIXTURES.update({
-    "numerical_gradient": (lambda W: float(np.sum(np.exp(2.5 * W))), RNG.uniform(-0.5, 0.5, (2, 3)), 1e-2),
+    "numerical_gradient": (lambda W: float(np.sum(np.exp(2.5 * W)) + W[0, 0] * W[1, 2] ** 2),
+                           RNG.uniform(-0.5, 0.5, (2, 3)), 1e-2),
     "exact_hidden_errors": (RNG.normal(size=(2, 4)), RNG.normal(size=(2, 1)), RNG.uniform(0.05, 0.95, (2, 1))),
+    "exact_backpropagate_errors": ([_DEEP.normal(size=(n_to, n_from)) for n_from, n_to in [(3, 5), (5, 4), (4, 3), (3, 2)]],
+                                   [_DEEP.uniform(0.05, 0.95, (n, 1)) for n in (5, 4, 3, 2)], _DEEP.normal(size=(2, 1))),
 })
 
 # lesson 08: a 3-4-2 network with biases for predict; XOR rows, a 2-3-1 network and three epochs for train
 FIXTURES.update({
     "predict": ({"W_ih": RNG.normal(size=(4, 3)), "b_h": RNG.normal(size=(4, 1)), "W_ho": RNG.normal(size=(2, 4)),
                  "b_o": RNG.normal(size=(2, 1))}, RNG.uniform(size=(3, 1))),
-    "train": ({"W_ih": RNG.uniform(-1, 1, (3, 2)), "b_h": RNG.uniform(-1, 1, (3, 1)), "W_ho": RNG.uniform(-1, 1, (1, 3)),
-               "b_o": RNG.uniform(-1, 1, (1, 1))}, np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float),
-              np.array([[0], [1], [1], [0]], dtype=float), 0.5, 3, 4),
+    "train": ({"W_ih": RNG.uniform(-1, 1, (3, 2)), "b_h": RNG.uniform(-1, 1, (3, 1)), "W_ho": RNG.uniform(-1, 1, (2, 3)),
+               "b_o": RNG.uniform(-1, 1, (2, 1))}, np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float),
+              np.array([[0, 0], [1, 0], [1, 0], [0, 1]], dtype=float), 0.5, 3, 4),  # two outputs: XOR and AND
 })
 
 # --- lesson 09 fixtures (exact zeros on purpose: the slope at z = 0 is part of the spec) ---
@@ -311,6 +323,8 @@ FIXTURES.update({
     "one_hot": (3, 10),
     "accuracy": (network.init_params(6, 5, 4, seed=10, scale=3.0), np.random.default_rng(10).uniform(size=(9, 6)),
                  np.array([0, 3, 3, 0, 3, 3, 0, 3, 3])),
+    "train_step_batch": (network.init_params(3, 4, 2, seed=11), np.random.default_rng(11).uniform(-1, 1, (3, 5)),
+                         np.random.default_rng(12).uniform(0, 1, (2, 5)), 0.6),
 })
 
 
@@ -347,3 +361,29 @@ def test_on_epoch_sees_every_few_epochs_and_the_last_and_may_stop_training():
     assert seen == [(2, 3), (5, 6), (8, 9), (9, 10)] and len(losses) == 10
     _, losses = network.train(params, inputs, targets, lr, 10, seed, every=3, on_epoch=lambda *a: False)
     assert len(losses) == 3
+
+
+# lesson 11: graphs of Values in which a value is used twice and the parents already hold gradient from
+# other paths (so = instead of += shows), node.grad not 1 (so a missing upstream gradient shows), a != b
+def _lesson11_fixtures():
+    from backprop.autograd import RULES, Value
+    a = Value(0.8)
+    a.grad = 0.3
+    twice = a + a
+    twice.grad = 1.7
+    p, q = Value(1.4), Value(-0.6)
+    p.grad, q.grad = -0.2, 0.45
+    product = p * q
+    product.grad = -1.3
+    z = Value(1.9)
+    z.grad = 0.35
+    squashed = z.sigmoid()
+    squashed.grad = 0.8
+    u, v = Value(2.0), Value(-3.0)
+    e = u * v + u
+    root = (e * e).sigmoid()
+    return {"add_backward": (twice,), "mul_backward": (product,), "sigmoid_backward": (squashed,),
+            "topological_order": (root,), "backward": (root, RULES)}
+
+
+FIXTURES.update(_lesson11_fixtures())

@@ -54,6 +54,10 @@ def _lesson_networks():
     yield "05 changes", lambda: pictures.draw_weight_changes(changes, values=[X, h5, o5])
     yield "3-4-2", lambda: pictures.draw_network([np.random.default_rng(1).normal(size=(4, 3)),
                                                   np.random.default_rng(2).normal(size=(2, 4))])
+    from backprop import autograd
+    graph_cost, graph_names = pictures.neuron_graph()
+    autograd.backward(graph_cost, autograd.RULES)
+    yield "11 value graph", lambda: pictures.draw_value_graph(graph_cost, graph_names)
 
 
 @pytest.mark.parametrize("name, draw", list(_lesson_networks()), ids=lambda v: v if isinstance(v, str) else "")
@@ -140,3 +144,105 @@ def test_bar_numbers_stay_inside_the_frame(values):
         assert not overlapping_texts(fig), overlapping_texts(fig)
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("W", [[[0.2, 0.1], [0.15, 0.3]], [[0.1, 0.1], [0.1, 0.1]], [[0.9, -0.4], [0.3, 0.8]]])
+def test_labels_of_crossing_edges_each_sit_on_their_own_edge(W):
+    """Lesson 03's 2 x 2 picture: the two edges that cross carry their labels apart from the crossing,
+    so no label box is crossed by the edge that crosses its own (a reader can tell which number is whose)."""
+    fig, ax = plt.subplots(figsize=(4.5, 3.4))
+    pictures.draw_network([np.array(W)], values=[np.array([[0.1], [0.2]]), np.array([[0.3], [-0.4]])],
+                          names=["e_h", "e_o"], ax=ax)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        labels = [t for t in ax.texts if t.get_bbox_patch() is not None]
+        assert len(labels) == 4
+        for label in labels:
+            box = label.get_window_extent(renderer)
+            (x, y) = ax.transData.transform(label.get_position())
+            lines = {line: line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+                     for line in ax.get_lines()}
+            own = next(ends for ends in lines.values()
+                       if np.min(np.hypot(*(np.linspace(*ends, 400) - (x, y)).T)) < 1.0)
+            crossing = []
+            for line, points in lines.items():
+                if np.isclose(points, own[0]).all(axis=1).any() or np.isclose(points, own[1]).all(axis=1).any():
+                    continue  # its own edge, or one sharing a node with it
+                track = np.linspace(points[0], points[-1], 200)
+                inside = ((track[:, 0] > box.x0) & (track[:, 0] < box.x1)
+                          & (track[:, 1] > box.y0) & (track[:, 1] < box.y1))
+                if inside.any():
+                    crossing.append(line)
+            assert not crossing, f"label {label.get_text()} is crossed by another edge"
+    finally:
+        plt.close(fig)
+
+
+def test_every_figure_says_what_it_shows():
+    """alt text from the figure's titles, or from the axes it plots when a panel has no title."""
+    from backprop.pictures import alt
+    fig, (left, right) = plt.subplots(1, 2)
+    left.set_title("C/2 as W_ih[0, 0] moves")
+    right.set_xlabel("eps")
+    right.set_ylabel("relative error")
+    fig.suptitle("the gradient check")
+    try:
+        assert alt.alt_text(fig) == "Picture: the gradient check; C/2 as W_ih[0, 0] moves; relative error against eps"
+        page = alt.figure_html(fig)
+        assert page.startswith('<img src="data:image/png;base64,') and 'alt="Picture: the gradient check;' in page
+    finally:
+        plt.close(fig)
+
+
+def test_in_a_notebook_figures_are_shown_with_their_alt_text():
+    """In IPython, a Figure's display is one <img> with alt text (text/html), not a bare PNG."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from backprop.pictures import alt
+    shell = InteractiveShell.instance()
+    alt.install()
+    fig, ax = plt.subplots()
+    ax.set_title("the sigmoid")
+    try:
+        data, _ = shell.display_formatter.format(fig)
+        assert "image/png" not in data and 'alt="Picture: the sigmoid"' in data["text/html"]
+    finally:
+        plt.close(fig)
+
+
+def _palettes():
+    """The colours the pictures use to tell things apart, as (what, colour a, colour b)."""
+    from backprop.pictures.activations import ACTIVATION_COLOURS
+    from backprop.pictures.style import NEGATIVE, OUTPUT_COLOURS, POSITIVE
+    from backprop.pictures.xor import RULE_STYLES
+    yield "weight signs", POSITIVE, NEGATIVE
+    for (a, ca), (b, cb) in itertools.combinations(ACTIVATION_COLOURS.items(), 2):
+        yield f"activations {a}/{b}", ca, cb
+    for i, j in itertools.combinations(range(3), 2):
+        yield f"outputs o{i + 1}/o{j + 1}", OUTPUT_COLOURS[i], OUTPUT_COLOURS[j]
+    yield "XOR rules", RULE_STYLES["exact"]["color"], RULE_STYLES["story"]["color"]
+    from backprop.pictures.blame import RULE_COLOURS
+    yield "blame rules", *RULE_COLOURS
+
+
+@pytest.mark.parametrize("deficiency", [None, "protanopia", "deuteranopia", "tritanopia"])
+def test_colours_that_mean_different_things_stay_apart_for_colour_blind_eyes(deficiency):
+    """Every pair the pictures tell apart by colour alone is at least 40 CIELAB units apart, simulated."""
+    from colour_vision import distance
+    close = [(what, round(distance(a, b, deficiency))) for what, a, b in _palettes() if distance(a, b, deficiency) < 40]
+    assert not close, f"with {deficiency or 'typical vision'}: {close}"
+
+
+def test_the_gradient_checks_bands_have_a_second_cue():
+    """Green and red bands look alike with deuteranopia: the legend names what each band means."""
+    from backprop.pictures import plot_relative_errors
+    plt.close("all")
+    try:
+        plot_relative_errors({"story": {"W_ih": np.array([[0.5]]), "W_ho": np.array([[1e-11]])},
+                              "exact": {"W_ih": np.array([[1e-10]]), "W_ho": np.array([[1e-11]])}})
+        texts = " ".join(t.get_text() for f in map(plt.figure, plt.get_fignums()) for leg in f.legends + [
+            a.get_legend() for a in f.axes if a.get_legend()] for t in leg.get_texts())
+        assert "they agree" in texts and "something is wrong" in texts, texts
+    finally:
+        plt.close("all")

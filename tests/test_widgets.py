@@ -77,5 +77,6 @@ def test_a_redraw_replaces_the_picture_and_shows_what_the_student_printed():
     box.children[0].children[0].value = 0.25
     printed, picture = box.children[1].outputs
     assert printed == {"output_type": "stream", "name": "stdout", "text": "debugging x=0.25\n"}
-    assert picture["output_type"] == "display_data" and picture["data"]["image/png"]
+    assert picture["output_type"] == "display_data" and picture["data"]["text/html"].startswith("<img src=\"data:image/png")
+    assert 'alt="Picture: ' in picture["data"]["text/html"]
     assert plt.get_fignums() == []

@@ -5,7 +5,8 @@ from .. import network
 from .. import reference as ref
 from .style import add_title, axes_or_new, figure
 
-ACTIVATION_COLOURS = {"sigmoid": "#ff7f0e", "tanh": "#2ca02c", "relu": "#9467bd"}
+# Told apart with any of the common colour-vision deficiencies (Okabe-Ito; tests/test_pictures.py checks).
+ACTIVATION_COLOURS = {"sigmoid": "#E69F00", "tanh": "#0072B2", "relu": "#333333"}
 ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 SLOPE_FORMULAS = {"sigmoid": "y (1 - y)", "tanh": "1 - y\N{SUPERSCRIPT TWO}", "relu": "1 if z > 0, else 0"}
 STEEPEST = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
@@ -26,10 +27,11 @@ def activation_verdict(name, z):
             f"{how} of its steepest ({STEEPEST[name]:g})")
 
 
-def plot_activations(z=None, fig=None, span=4.0, footer=None):
+def plot_activations(z=None, fig=None, span=4.0, footer=None, tanh_formula=True):
     """Left: sigmoid, tanh and ReLU on [-span, span]; right: their slopes. With z: points, tangents, verdicts.
 
-    footer: an extra line of text under the verdicts. Returns the figure.
+    footer: an extra line of text under the verdicts; tanh_formula=False leaves tanh's slope formula out of the
+    legend (the lesson asks for it). Returns the figure.
     """
     lines = []
     if z is not None:
@@ -49,7 +51,8 @@ def plot_activations(z=None, fig=None, span=4.0, footer=None):
         colour = ACTIVATION_COLOURS[name]
         left.plot(zs, ys, color=colour, lw=2, label=ACTIVATION_NAMES[name])
         if name in slopes:
-            right.plot(zs, slopes[name], color=colour, lw=2, label=f"{ACTIVATION_NAMES[name]}: {SLOPE_FORMULAS[name]}")
+            formula = SLOPE_FORMULAS[name] if tanh_formula or name != "tanh" else "its slope"
+            right.plot(zs, slopes[name], color=colour, lw=2, label=f"{ACTIVATION_NAMES[name]}: {formula}")
     colour = ACTIVATION_COLOURS["relu"]
     right.plot(zs[zs < 0], np.zeros((zs < 0).sum()), color=colour, lw=2, label=f"ReLU: {SLOPE_FORMULAS['relu']}")
     right.plot(zs[zs > 0], np.ones((zs > 0).sum()), color=colour, lw=2)

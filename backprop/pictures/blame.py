@@ -49,6 +49,9 @@ def plot_blame(W_ho, output_errors, proportional=True, ax=None, title=None):
     return ax
 
 
+RULE_COLOURS = (OUTPUT_COLOURS[0], POSITIVE)  # proportional, dropped denominators: apart for colour-blind eyes too
+
+
 def plot_rule_comparison(proportional, dropped, selected="proportional", ax=None, title=None):
     """Grouped bars per hidden node: the proportional rule's e_h beside the dropped-denominators one."""
     ax = axes_or_new(ax, (4.5, 3.2))
@@ -57,7 +60,7 @@ def plot_rule_comparison(proportional, dropped, selected="proportional", ax=None
     for k, (rule, values) in enumerate(rules.items()):
         chosen = rule == selected
         bars = ax.bar(xs + (k - 0.5) * 0.36, values, width=0.34, label=rule, alpha=1.0 if chosen else 0.35,
-                      color=OUTPUT_COLOURS[3] if k == 0 else POSITIVE, edgecolor="#222" if chosen else "none")
+                      color=RULE_COLOURS[k], edgecolor="#222" if chosen else "none")
         for bar, v in zip(bars, values):
             ax.text(bar.get_x() + bar.get_width() / 2, v, f"{v:+.3f}", ha="center", fontsize=8,
                     va="bottom" if v >= 0 else "top", alpha=1.0 if chosen else 0.6)

@@ -31,8 +31,6 @@ def plot_eps_errors(eps_values, forward, central, ax=None, title=None, mark=None
               label="forward: (f(w + eps) - f(w)) / eps")
     ax.loglog(eps_values, np.maximum(central, floor), "o-", ms=3, color=POSITIVE,
               label="central: (f(w + eps) - f(w - eps)) / (2 eps)")
-    if mark is not None:
-        ax.axvline(mark, color="#555", ls=":", lw=1, label=f"eps = {mark:.0e}")
     _powers_of_ten(ax.xaxis, ax.yaxis)
     ax.set_xlabel("eps (log scale; smaller to the left)")
     ax.set_ylabel("relative error of the slope")
@@ -41,6 +39,8 @@ def plot_eps_errors(eps_values, forward, central, ax=None, title=None, mark=None
     if ylim is None:
         ylim = (max(floor, 0.3 * low), high * (high / max(floor, 0.3 * low)) ** 0.45)  # the top part for the legend
     ax.set_ylim(*ylim)
+    if mark is not None:  # up to the highest error, not into the legend's room above it
+        ax.plot([mark, mark], [ylim[0], high], color="#555", ls=":", lw=1, label=f"eps = {short_e(mark)}")
     ax.grid(True, which="major", color="#eee", lw=0.6)
     ax.legend(loc="upper center", fontsize=8, framealpha=0.9)
     add_title(ax, title)
@@ -91,6 +91,23 @@ def plot_relative_errors(errors, axes=None, title=None, floor=1e-16):
     return axes
 
 
+def short_e(value):
+    """value as the course's eps sliders show it: 3.2e-3 (one decimal, no zero padding in the exponent)."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _slope_line(w, c0, slope, reach, low, high):
+    """([x0, x1], [y0, y1]): the line through (w, c0) with this slope, at most `reach` either side of w,
+    cut where it leaves the band low..high."""
+    left, right = w - reach, w + reach
+    if slope:
+        ends = sorted([w + (low - c0) / slope, w + (high - c0) / slope])
+        left, right = max(left, ends[0]), min(right, ends[1])
+    xs = np.array([left, right])
+    return xs, c0 + slope * (xs - w)
+
+
 def plot_cost_along_weight(f, w, slopes, ax=None, title=None, half_width=1.5, eps=None):
     """Scalar f along one weight around w, with a line through (w, f(w)) for each named slope {label: (slope, style)}.
 
@@ -99,16 +116,16 @@ def plot_cost_along_weight(f, w, slopes, ax=None, title=None, half_width=1.5, ep
     ax = axes_or_new(ax, (5, 3.6))
     ws = np.linspace(w - half_width, w + half_width, 121)
     costs = np.array([f(v) for v in ws])
+    span = costs.max() - costs.min() or 1.0
+    low, cap = costs.min() - 0.6 * span, costs.max() + 0.45 * span   # the lines stay below cap: the legend's room
     ax.plot(ws, costs, color="#333", lw=2, label="C/2 as this weight changes")
     c0 = f(w)
-    near = np.linspace(w - half_width / 2, w + half_width / 2, 3)
     for label, (slope, style) in slopes.items():
-        ax.plot(near, c0 + slope * (near - w), label=label, **style)
+        ax.plot(*_slope_line(w, c0, slope, half_width / 2, low, cap), label=label, **style)
     ax.plot([w], [c0], "o", color="#333", ms=5)
     if eps is not None and eps >= 0.01:
         ax.plot([w - eps, w + eps], [f(w - eps), f(w + eps)], "s", color="#ff7f0e", ms=4, label="w - eps, w + eps")
-    span = costs.max() - costs.min() or 1.0
-    ax.set_ylim(costs.min() - 0.6 * span, costs.max() + 0.6 * span)
+    ax.set_ylim(low, cap + 0.9 * span)
     ax.set_xlabel("the chosen weight's value")
     ax.set_ylabel("C/2")
     ax.legend(loc="upper center", fontsize=7.5, framealpha=0.9, ncol=1)

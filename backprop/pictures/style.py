@@ -10,7 +10,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 POSITIVE, NEGATIVE, NODE = "#1f77b4", "#d62728", "#f5f5f0"
-OUTPUT_COLOURS = ["#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+# One colour per output node, told apart with any of the common colour-vision deficiencies (Okabe-Ito's
+# orange, sky blue, black, reddish purple; tests/test_pictures.py checks the first three pairwise).
+OUTPUT_COLOURS = ["#E69F00", "#56B4E9", "#333333", "#CC79A7", "#009E73", "#F0E442"]
 GRADING = "NBGRADER_EXECUTION"  # set by nbgrader while it runs a notebook to grade (or validate) it
 
 

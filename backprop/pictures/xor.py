@@ -173,6 +173,20 @@ def convergence_table(rows):
     return "\n".join(lines)
 
 
+def sweep_table(sweep):
+    """Text table of a learning-rate sweep: one row per network and rule, converged runs per learning rate."""
+    lrs = sorted({r["lr"] for r in sweep})
+    runs = {r["runs"] for r in sweep}
+    lines = [f"converged, out of {'/'.join(map(str, sorted(runs)))} random starts",
+             f"{'learning rate':<13}" + "".join(f"{lr:>6g}" for lr in lrs)]
+    for hidden in sorted({r["hidden"] for r in sweep}):
+        for rule in ("story", "exact"):
+            counts = {r["lr"]: r["converged"] for r in sweep if r["hidden"] == hidden and r["rule"] == rule}
+            if counts:
+                lines.append(f"{'2-%d-1 %s' % (hidden, rule):<13}" + "".join(f"{counts.get(lr, '-'):>6}" for lr in lrs))
+    return "\n".join(lines)
+
+
 def plot_convergence(sweep, ax=None, title=None):
     """How many random starts learn XOR at each learning rate: one line per network size and rule."""
     ax = axes_or_new(ax, (6, 3.4))

@@ -4,6 +4,7 @@ They work before a student writes any code; pass the student's own function as `
 answer printed beside the reference. The lessons write `widgets.NAME`: every name they use is here.
 """
 from .activations import activation_explorer  # noqa: F401
+from .autograd import value_graph_explorer  # noqa: F401
 from .bias import stuck_node_explorer, training_explorer  # noqa: F401
 from .blame import (COLUMN_WIDTH, DEEP_NAMES, DEEP_WEIGHTS, E_O2, W_HO2, W_HO3, blame_explorer,  # noqa: F401
                     blame_two_outputs_explorer, error_flow_explorer, matrix_explorer)

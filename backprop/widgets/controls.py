@@ -3,7 +3,6 @@
 Explorers work before a student writes any code; passed the student's own function as `mine`, they print
 its answer beside the reference, and a student's bug (or a stub) never breaks the picture.
 """
-import base64
 import contextlib
 import io
 import threading
@@ -14,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import pictures
+from ..pictures import alt as alt_pictures
 
 # One drawing at a time: ipykernel 7 may handle a widget's message while another is being handled, and
 # pyplot's figures are shared (a figure closed by one drawing while another draws loses its canvas).
@@ -27,26 +27,15 @@ def slider(description, value, low, high, step=0.01):
                                style={"description_width": "initial"})
 
 
-def png_output(png, text="<a picture>"):
-    """An Output widget's display_data entry holding PNG bytes."""
+def png_output(png, alt):
+    """An Output widget's display_data entry showing PNG bytes, with alt text that says what they show."""
     return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}}
+            "data": {"text/html": alt_pictures.img_html(png, alt), "text/plain": alt}}
 
 
 def figure_output(fig):
-    """The figure as an Output entry, rendered as the notebook renders figures (IPython's formatter) if it can."""
-    try:
-        from IPython import get_ipython
-        shell = get_ipython()
-    except ImportError:
-        shell = None
-    if shell is not None:
-        data, metadata = shell.display_formatter.format(fig)
-        if "image/png" in data:
-            return {"output_type": "display_data", "data": data, "metadata": metadata}
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    return png_output(buffer.getvalue(), repr(fig))
+    """The figure as an Output entry: its PNG as the notebook shows figures, with alt text."""
+    return png_output(alt_pictures.figure_png(fig), alt_pictures.alt_text(fig))
 
 
 def drawn(draw):

@@ -59,7 +59,7 @@ def gradient_check_explorer(W_ih, W_ho, x, t, mine=None):
         pictures.plot_eps_errors(eps_grid, forward, central, ax=right, mark=eps,
                                  title=f"relative error against the {compare}'s slope", ylim=(1e-14, 1e6))
         now_forward, now_central = (f(w + eps) - f(w)) / eps, (f(w + eps) - f(w - eps)) / (2 * eps)
-        note = f"eps = {eps:.1e}:  forward {now_forward:+.8f},  central {now_central:+.8f},  {compare} {target:+.8f}"
+        note = f"eps = {pictures.short_e(eps)}:  forward {now_forward:+.8f},  central {now_central:+.8f},  {compare} {target:+.8f}"
         yours = _your_slope(mine, f_layer, matrices[layer], index, eps)
         fig.text(0.5, 0.055, note, ha="center", fontsize=9)
         if yours:
@@ -68,6 +68,6 @@ def gradient_check_explorer(W_ih, W_ho, x, t, mine=None):
 
     controls = {"weight": widgets.Dropdown(options=list(names), value="W_ih[0, 0]", description="weight"),
                 "eps": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=0, step=0.5, description="eps",
-                                              readout_format=".0e", continuous_update=True),
+                                              readout_format=".1e", continuous_update=True),
                 "compare": widgets.ToggleButtons(options=["chain rule", "story's rule"], description="compare with")}
     return live(draw, controls)

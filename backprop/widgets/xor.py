@@ -69,12 +69,12 @@ class XorTrainer:
         want = np.round(network.predict(params, XOR_INPUTS.T).ravel(), 3).tolist()
         got, problem = run_student("\nyour predict", lambda: np.round(np.concatenate(
             [np.ravel(self.mine(params, x.reshape(-1, 1))) for x in XOR_INPUTS]), 3).tolist())
-        return problem or f"\nyour predict on the four rows: {got}; the reference says {want}"
+        return problem or f"\nyour predict on the four rows: {got}\nthe right answer:              {want}"
 
     def draw(self, picture, params, losses, note):
         """Replace the picture (one message: no flicker) with the loss curve and the output surface."""
         png = picture.update(params, losses)
-        self.picture.outputs = (png_output(png, "<the network's loss and output>"),
+        self.picture.outputs = (png_output(png, pictures.alt.alt_text(picture.fig)),
                                 {"output_type": "stream", "name": "stdout", "text": note + self._yours(params) + "\n"})
         self.redraws += 1
 

@@ -89,6 +89,15 @@ window.__bp = {
 """
 
 
+# What the accessibility audit leaves out of what the course renders, and why: (axe rule, a mark in the
+# element's HTML, the reason). Each is drawn by a library, not by the course.
+AXE_EXCLUDED = [
+    ("aria-input-field-name", "noUi-handle",
+     "ipywidgets draws a slider's handle without an accessible name (its label is a separate element "
+     "beside it); the course cannot name it"),
+]
+
+
 class Timeout(AssertionError):
     pass
 
@@ -204,6 +213,47 @@ class NotebookPage:
           }
           return found;
         })()""")
+
+    def wrapped_lines(self):
+        """Printed lines too long for the output area, which the browser wraps (often mid-number):
+        [(cell index, the line)]. Tracebacks are left out (they are long by nature)."""
+        self.cells()
+        return self.js("""(() => {
+          const found = [];
+          for (const pre of document.querySelectorAll('[data-bp-cell] .jp-RenderedText[data-mime-type="application/vnd.jupyter.stdout"] pre')) {
+            if (pre.offsetParent === null) continue;
+            const cell = Number(pre.closest('[data-bp-cell]').dataset.bpCell);
+            const probe = document.createElement('span');
+            probe.style.whiteSpace = 'pre';
+            pre.appendChild(probe);
+            for (const line of pre.textContent.split('\\n')) {
+              probe.textContent = line;
+              if (probe.getBoundingClientRect().width > pre.clientWidth + 1) found.push([cell, line]);
+            }
+            probe.remove();
+          }
+          return found;
+        })()""")
+
+    def accessibility_findings(self, impacts=("serious", "critical")):
+        """axe-core's findings (WCAG 2 A and AA) of these impacts in what the course renders: every cell's
+        rendered markdown and outputs (pictures, printed text, widgets). JupyterLab's own chrome (menus,
+        toolbars, the editor, the side panels) is left out: the course does not draw it.
+
+        Returns [(rule id, impact, help, [html of up to 3 offending elements])]."""
+        from axe_playwright_python.sync_playwright import Axe
+        self.cells()
+        context = {"include": [["[data-bp-cell] .jp-OutputArea"], ["[data-bp-cell] .jp-MarkdownOutput"]]}
+        options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                   "resultTypes": ["violations"]}
+        results = Axe().run(self.page, context=context, options=options).response
+        found = []
+        for v in results["violations"]:
+            nodes = [n["html"] for n in v["nodes"]
+                     if not any(v["id"] == rule and mark in n["html"] for rule, mark, _ in AXE_EXCLUDED)]
+            if v["impact"] in impacts and nodes:
+                found.append((v["id"], v["impact"], v["help"], [html[:160] for html in nodes[:3]]))
+        return found
 
     # --- widgets ------------------------------------------------------------------------------------
 

@@ -92,8 +92,30 @@ def check_lesson(lesson, variant, lab, page, artifacts):
     too_wide = nb.overflowing()
     assert not too_wide, (f"at a 1280-pixel window these outputs are cut off or stick out "
                           f"(cell, element, content width, box width), see {lesson}-{variant}.png: {too_wide}")
+    findings = nb.accessibility_findings()
+    assert not findings, f"axe-core: serious or critical findings in what {lesson} renders: {findings}"
+    wrapped = nb.wrapped_lines()
+    assert not wrapped, f"printed lines wider than the output area at 1280 px (they wrap): {wrapped}"
     lab.timings.append((f"{lesson} {variant}", timing))
     print(f"{lesson} {variant}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timing.items())
           + f"; moved: {'; '.join(moved)}")
     if page.console_errors:
         print("page errors (not failing the test):", *page.console_errors[:5], sep="\n  ")
+
+
+def test_the_page_checks_find_a_wrapped_line_and_a_cut_button(lab, page):
+    """The checks every lesson passes can fail: a printed line wider than the output area, and a toggle
+    button too narrow for its name, in a made-up notebook."""
+    folder = lab.root / "checks-can-fail"
+    folder.mkdir(exist_ok=True)
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print('short line')\nprint('trained ' + ' '.join(f'{i}/30 {i * 0.0123:.4f}' for i in range(30)))"),
+        nbformat.v4.new_code_cell("import ipywidgets as w\nw.ToggleButtons(options=['dropped denominators, spelled out'])")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, folder / "checks.ipynb")
+    notebook = NotebookPage(page, lab)
+    notebook.open("checks-can-fail/checks.ipynb")
+    notebook.run_all()
+    wrapped = notebook.wrapped_lines()
+    assert [cell for cell, _ in wrapped] == [0] and wrapped[0][1].startswith("trained 0/30"), wrapped
+    assert any("widget-toggle-button" in what for _, what, *_ in notebook.overflowing())

@@ -2,12 +2,15 @@
 
 Imported by both sides: the grader (as ``grader.wall.inside.plaindata``, through the out-of-kernel check) and the check
 child inside the wall (``check_child.py``, as ``plaindata``). Only numbers, strings, numeric arrays,
-tuples, lists, dicts, None and a few named function arguments cross; anything else becomes a
-``Foreign`` that never matches a reference answer.
+tuples, lists, dicts, None, a few named function arguments and lesson 11's graphs of ``Value``s cross
+(every node reachable through ``.parents`` with its data, grad, op and the id it had where it was encoded,
+which the rebuilt node keeps as ``wire_id``); anything else becomes a ``Foreign`` that never matches a
+reference answer.
 """
 import functools
 import importlib
 import sys
+import types
 
 import numpy as np
 
@@ -34,7 +37,42 @@ def encode(value):
     if callable(value) and getattr(value, "__module__", None) == "backprop.curves" \
             and getattr(sys.modules.get("backprop.curves"), getattr(value, "__name__", ""), None) is value:
         return {"curve": value.__name__}
+    autograd = sys.modules.get("backprop.autograd")
+    if autograd is not None and kind is autograd.Value:
+        return _encode_graph(value, autograd.Value)
+    if callable(value) and autograd is not None and getattr(value, "__module__", None) == "backprop.autograd" \
+            and getattr(autograd, getattr(value, "__name__", ""), None) is value:  # a backward rule (lesson 11)
+        return {"rule": value.__name__}
     return {"obj": kind.__name__}
+
+
+def _encode_graph(root, value_type, limit=10000):
+    """A graph of Values as plain data: {"graph": [[id, data, grad, op, [parent ids]], ...], "root": id}."""
+    nodes, seen, stack = [], set(), [root]
+    while stack and len(nodes) < limit:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        parents = node.parents if type(node.parents) is tuple else ()
+        parents = [p for p in parents if type(p) is value_type]
+        op = node.op if type(node.op) is str else repr(node.op)
+        nodes.append([id(node), encode(node.data), encode(node.grad), op, [id(p) for p in parents]])
+        stack += parents
+    return {"graph": nodes, "root": id(root)}
+
+
+def _decode_graph(data):
+    """The Values _encode_graph described, rebuilt (each with its old id as wire_id); returns the root."""
+    from backprop.autograd import Value
+    built = {}
+    for wire_id, node_data, grad, op, _ in data["graph"]:
+        node = Value(0.0)
+        node.data, node.grad, node.op, node.wire_id = decode(node_data), decode(grad), str(op), int(wire_id)
+        built[wire_id] = node
+    for wire_id, _, _, _, parents in data["graph"]:
+        built[wire_id].parents = tuple(built[p] for p in parents if p in built)
+    return built.get(data["root"], Foreign("Value"))
 
 
 class Foreign:
@@ -69,6 +107,13 @@ def decode(data):
         name = str(data["curve"])
         found = getattr(curves, name, None) if name.isidentifier() and not name.startswith("_") else None
         return found if callable(found) and getattr(found, "__module__", None) == "backprop.curves" else Foreign(name)
+    if "graph" in data:
+        return _decode_graph(data)
+    if "rule" in data:  # only the public functions of backprop.autograd
+        autograd = importlib.import_module("backprop.autograd")
+        name = str(data["rule"])
+        found = getattr(autograd, name, None) if name.isidentifier() and not name.startswith("_") else None
+        return found if type(found) is types.FunctionType and found.__module__ == "backprop.autograd" else Foreign(name)
     if "partial" in data:
         fn = decode(data["partial"])
         return Foreign("partial") if isinstance(fn, Foreign) else functools.partial(fn, *[decode(a) for a in data["args"]])
