@@ -136,3 +136,4 @@ def legend_over_lines(ax):
         if ((cloud[:, 0] > box.x0) & (cloud[:, 0] < box.x1) & (cloud[:, 1] > box.y0) & (cloud[:, 1] < box.y1)).any():
             covered.append(line.get_label())
     return covered
+

@@ -13,6 +13,7 @@ from backprop import reference as ref
 from backprop.network import init_params
 from coursekit.course import read
 from readable import labels_over_nodes, overlapping_texts, widget_controls
+from student_slips import writing_in_place
 from test_visible_checks import run_until_check
 
 matplotlib.use("Agg")
@@ -163,11 +164,7 @@ def test_training_run_records_before_every_step_and_after_the_last():
 _train_step = own_copy(ref.train_step)  # a student's own correct step, which the refusal does not reach
 
 
-def _mutating_in_place(params, x, target, lr):
-    new = _train_step(params, x, target, lr)
-    for key in params:
-        params[key] += new[key] - params[key]
-    return params
+_mutating_in_place = writing_in_place(_train_step)
 
 
 def _mutating_the_dict(params, x, target, lr):

@@ -15,6 +15,7 @@ from backprop.mistakes import own_copy
 from backprop.widgets.digits import _ink_colour
 from coursekit.course import grade_info, read, solution_code
 from readable import overlapping_texts
+from student_slips import writing_in_place
 from test_visible_checks import run_until_check
 
 matplotlib.use("Agg")
@@ -260,11 +261,7 @@ def test_every_train_step_batch_mistake_is_wrong_on_the_lessons_fixtures():
 _train_step_batch = own_copy(ref.train_step_batch)  # a student's own correct step, which the refusal does not reach
 
 
-def _mutating(params, X, T, lr):
-    new = _train_step_batch(params, X, T, lr)
-    for key in params:
-        params[key] += new[key] - params[key]
-    return params
+_mutating = writing_in_place(_train_step_batch)
 
 
 def test_visible_check_of_train_step_batch_names_a_changed_argument():
