@@ -42,9 +42,10 @@ def unprivileged():
                 script.write_bytes(text)
                 script.chmod(mode)
         real = Path(os.path.realpath(sys.executable))
-        link = venv / "bin" / real.name
-        link.unlink()
-        link.symlink_to(py / real.relative_to(sys.base_prefix))
+        for link in (Path(sys.prefix) / "bin").iterdir():  # python, python3, python3.X: however venv linked them
+            if link.is_symlink() and Path(os.path.realpath(link)) == real:
+                (venv / "bin" / link.name).unlink()
+                (venv / "bin" / link.name).symlink_to(py / real.relative_to(sys.base_prefix))
         ignore = shutil.ignore_patterns("__pycache__", "submitted", "autograded", "*.db")
         for part in ("backprop", "grader", "solutions"):
             shutil.copytree(ROOT / part, course / part, ignore=ignore)
