@@ -246,3 +246,15 @@ def test_the_gradient_checks_bands_have_a_second_cue():
         assert "they agree" in texts and "something is wrong" in texts, texts
     finally:
         plt.close("all")
+
+
+def test_lesson_07s_fans_keep_their_words_off_the_curves():
+    """The pinned fans of lesson 07: every word on the axes sits where no line or curve runs."""
+    axes = pictures.plot_pinned()
+    try:
+        for ax in axes:
+            assert not texts_over_lines(ax), texts_over_lines(ax)
+            assert not texts_outside_axes(ax), texts_outside_axes(ax)
+        assert not overlapping_texts(axes[0].figure)
+    finally:
+        plt.close("all")

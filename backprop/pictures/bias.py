@@ -20,9 +20,7 @@ def plot_pinned(axes=None):
     for k, m in enumerate(np.linspace(-2, 2, 9)):
         left.plot(xs, m * xs, color=plt.get_cmap("coolwarm")(k / 8), lw=1.2)
     left.plot([0], [0], "o", color="#333", ms=7, zorder=3)
-    left.annotate("every line y = m x\npasses through (0, 0)", xy=(0, 0), xytext=(0.25, -2.6), fontsize=9,
-                  arrowprops=dict(arrowstyle="->", color="#333"), bbox=dict(fc="white", ec="none", alpha=0.9))
-    left.set_title("a line without intercept b", fontsize=10)
+    left.set_title("a line without intercept b:\nevery line y = m x passes through (0, 0)", fontsize=10)
     left.set_xlabel("x")
     left.set_ylabel("y = m x")
     left.set_ylim(-3.2, 3.2)
@@ -32,10 +30,8 @@ def plot_pinned(axes=None):
     right.plot(NOT_INPUTS, NOT_TARGETS, "*", color="#2ca02c", ms=14, zorder=4)
     box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
     right.text(0.1, 1.12, "we want 1 at x = 0", fontsize=8, color="#2ca02c", va="center", bbox=box)
-    right.text(1.0, 0.12, "and 0 at x = 1", fontsize=8, color="#2ca02c", ha="center", va="center", bbox=box)
-    right.annotate("every sigmoid(w x)\nsays 0.5 at x = 0", xy=(0, 0.5), xytext=(-1.45, 0.62), fontsize=9,
-                   arrowprops=dict(arrowstyle="->", color="#333"), bbox=dict(fc="white", ec="none", alpha=0.9))
-    right.set_title("a sigmoid node without bias", fontsize=10)
+    right.text(1.0, 0.3, "and 0 at x = 1", fontsize=8, color="#2ca02c", ha="center", va="center", bbox=box)
+    right.set_title("a sigmoid node without bias:\nevery sigmoid(w x) says 0.5 at x = 0", fontsize=10)
     right.set_xlabel("input x")
     right.set_ylabel("o = sigmoid(w x)")
     right.set_ylim(-0.05, 1.22)

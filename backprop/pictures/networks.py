@@ -150,7 +150,10 @@ def draw_network_with_bias(params, values=None, names=("x", "h", "o"), ax=None, 
     add_title(ax, title)
     scale = scale or max(float(np.max(np.abs(a))) for a in weights + biases) or 1.0
     nodes = [(c, NODE_RADIUS) for pts in centres for c in pts] + [(c, 0.18) for c in ones]
-    place = _label_placer(ax, nodes)
+    segments = [(centres[layer][src], centres[layer + 1][dest]) for layer, W in enumerate(weights)
+                for dest in range(W.shape[0]) for src in range(W.shape[1])]
+    segments += [(ones[layer], centres[layer + 1][dest]) for layer, b in enumerate(biases) for dest in range(b.shape[0])]
+    place = _label_placer(ax, nodes, segments)
 
     def edge(start, end, value, dashed, t):
         _draw_edge(ax, start, end, value, scale, "--" if dashed else "-")
@@ -174,8 +177,13 @@ def draw_network_with_bias(params, values=None, names=("x", "h", "o"), ax=None, 
     return ax
 
 
-def _label_placer(ax, nodes, fontsize=7, margin=1.15):
-    """place(start, end, text, t): a spot on the segment start-end, at t if it is clear, else the nearest clear t."""
+def _label_placer(ax, nodes, segments=(), fontsize=7, margin=1.15):
+    """place(start, end, text, t): a spot on the segment start-end, at t if it is clear, else the nearest clear t.
+
+    Clear: over no node and no label placed before, and, where such a spot exists, crossed by none of the
+    other `segments` [(start, end)] that share no end with this one (so each label is plainly on its edge).
+    """
+    tracks = [(np.asarray(a, float), np.asarray(b, float), np.linspace(a, b, 200)) for a, b in segments]
     ax.apply_aspect()
     x0, _ = ax.transData.transform((0, 0))
     x1, _ = ax.transData.transform((1, 0))
@@ -187,15 +195,21 @@ def _label_placer(ax, nodes, fontsize=7, margin=1.15):
             return False
         return all(max(abs(cx - nx) - hw, 0) ** 2 + max(abs(cy - ny) - hh, 0) ** 2 > r ** 2 for (nx, ny), r in nodes)
 
+    def crossed(start, end, cx, cy, hw, hh):
+        for a, b, points in tracks:
+            if any(np.allclose(p, q) for p in (a, b) for q in (start, end)):
+                continue  # its own edge, or one meeting it at a node
+            if np.any((np.abs(points[:, 0] - cx) < hw) & (np.abs(points[:, 1] - cy) < hh)):
+                return True
+        return False
+
     def place(start, end, text, t):
         hw = margin * (0.62 * fontsize * len(text) + 2) / unit / 2  # a digit is about 0.62 em wide
         hh = margin * (fontsize + 2) / unit / 2
-        for candidate in [t] + sorted(np.arange(0.15, 0.86, 0.05), key=lambda c: abs(c - t)):
-            cx, cy = start + candidate * (end - start)
-            if clear(cx, cy, hw, hh):
-                break
-        else:
-            cx, cy = start + t * (end - start)
+        spots = [start + c * (end - start) for c in [t] + sorted(np.arange(0.15, 0.86, 0.05), key=lambda c: abs(c - t))]
+        free = [p for p in spots if clear(*p, hw, hh)]
+        uncrossed = [p for p in free if not crossed(start, end, *p, hw, hh)]
+        cx, cy = (uncrossed or free or [start + t * (end - start)])[0]
         taken.append((cx, cy, hw, hh))
         return cx, cy
     return place
