@@ -5,7 +5,7 @@ hub's scripts classhub/*.py (named classhub.<script>). Every import counts where
 level, inside a function or a class, under a condition), absolute or relative, and so does
 `importlib.import_module("literal")`. `from package import name` is an edge to package.name when that is a
 module, else to the package (its __init__). A bare `import X` naming a script of the repo's script folders
-(classhub/, grader/inside/: they import each other by name, their folder on sys.path) is an edge to that
+(classhub/, grader/wall/inside/: they import each other by name, their folder on sys.path) is an edge to that
 script; coursekit.hub's `import prepare` (classhub/ put on sys.path) counts as importing classhub.prepare.
 
 Layers: backprop (what students import) imports none of grader, coursekit, classhub; grader (the
@@ -22,7 +22,7 @@ import pytest
 from coursekit.course import LESSONS, ROOT
 
 PACKAGES = ("backprop", "grader", "coursekit")  # real packages (an __init__.py in every folder)
-SCRIPT_DIRS = ("classhub", "grader/inside")     # folders of scripts that import their neighbours by name
+SCRIPT_DIRS = ("classhub", "grader/wall/inside")     # folders of scripts that import their neighbours by name
 NOTEBOOK_ALLOWED = {"numpy", "matplotlib", "ipywidgets", "IPython", "backprop"}
 
 
@@ -243,6 +243,8 @@ def graph():
 def test_no_import_cycle_among_the_repo_modules(graph):
     """No import cycle among the modules of backprop, grader, coursekit and classhub (imports in functions too)."""
     modules, edges = graph
+    assert all((ROOT / folder).is_dir() for folder in SCRIPT_DIRS), "a script folder moved: update SCRIPT_DIRS"
+    assert ("grader.wall.inside.zygote", "grader.wall.inside.jail") in {(e.importer, e.target) for e in edges}
     adjacency = {name: set() for name in modules}
     for e in edges:
         adjacency.setdefault(e.importer, set()).add(e.target)

@@ -147,6 +147,12 @@ def test_every_catalogued_mistake_differs_from_the_reference(name):
         assert checks.compare(theirs, want) is not None, f"{name}: {mistake.label} equals the reference"
 
 
+def test_each_functions_mistakes_live_in_one_lesson_module():
+    """No graded function is catalogued by two lesson modules (the later would hide the earlier in CATALOG)."""
+    names = [name for lesson in mistakes.LESSONS for name in lesson.MISTAKES]
+    assert len(names) == len(set(names)) == len(mistakes.CATALOG) >= 30
+
+
 def test_every_mistake_listed_as_raising_exists():
     """RAISE_ON_FIXTURES names no mistake the catalogue has lost or renamed."""
     labels = {(name, m.label) for name in mistakes.CATALOG for m in mistakes.for_function(name)}
