@@ -13,48 +13,25 @@ processes (server + kernel): RSS and PSS (PSS shares the pages of common librari
 PSS sums to what the machine really spends). Prints a Markdown table for docs/class_hub.md.
 """
 import argparse
-import json
 import os
 import secrets
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from coursekit.course import finished
-from coursekit.hub import Hub, class_hub_setup
+from coursekit.hub import Hub, class_hub_setup, meminfo_gib
 
 LESSON = "03_matrix"
 HEADROOM_GIB = 3.0  # kept free: the OS, the hub and proxy, page cache, one grading run (`grade --jobs 2`)
-
-
-def api(hub, token, method, path, body=None, timeout=120):
-    """One hub REST call; returns the decoded JSON (or None)."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(hub.url + path, data=data, method=method,
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        raw = resp.read()
-    return json.loads(raw) if raw else None
-
-
-def start_server(hub, token, user, timeout=300):
-    """Ask the hub to start user's server and wait until it is ready; seconds taken."""
-    t0 = time.monotonic()
-    api(hub, token, "POST", f"/hub/api/users/{user}/server")
-    while time.monotonic() - t0 < timeout:
-        if api(hub, token, "GET", f"/hub/api/users/{user}")["servers"].get("", {}).get("ready"):
-            return time.monotonic() - t0
-        time.sleep(0.5)
-    raise RuntimeError(f"{user}'s server not ready after {timeout} s")
 
 
 def run_lesson(hub, token, user):
     """Start a kernel in user's server and execute lesson 03's code cells in it; seconds taken."""
     from jupyter_client import BlockingKernelClient
     t0 = time.monotonic()
-    kernel = api(hub, token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
+    kernel = hub.api(token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
     conn = Path(f"/home/{user}/.local/share/jupyter/runtime/kernel-{kernel['id']}.json")
     for _ in range(100):
         if conn.exists():
@@ -97,14 +74,6 @@ def memory_of(user):
     return rss / 1024, pss / 1024
 
 
-def meminfo_gib(field):
-    """A /proc/meminfo field (MemTotal, MemAvailable) in GiB."""
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024 ** 2
-    raise RuntimeError(f"no {field} in /proc/meminfo")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--servers", type=int, default=10, help="students' servers to start (default 10)")
@@ -120,7 +89,7 @@ def main():
             available_before = meminfo_gib("MemAvailable")
             rows = []
             for user in users:
-                started = start_server(hub, token, user)
+                started = hub.start_server(token, user)
                 ran = run_lesson(hub, token, user)
                 rows.append((user, started, ran))
                 print(f"{user}: server ready in {started:.1f} s, {LESSON} executed in {ran:.1f} s", flush=True)

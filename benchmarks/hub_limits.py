@@ -24,9 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from coursekit.hub import Hub, class_hub_setup
-from hub_capacity import api, meminfo_gib, start_server  # benchmarks/hub_capacity.py, beside this script
-from limits import Group, parse_bytes  # noqa: I001 (classhub/limits.py, on sys.path through coursekit.hub)
+from coursekit.hub import Hub, class_hub_setup, meminfo_gib
+from coursekit.hub import limits as student_limits  # classhub/limits.py
 
 # A classmate's cell: one step of lesson 10's network (64 inputs, 64 hidden, 10 outputs, a batch of 100).
 CELL = """
@@ -78,7 +77,7 @@ print("forks", forks, "refused", refused, flush=True)
 def kernel_client(hub, token, user):
     """A kernel started in user's server, and a client on it (root reads the connection file)."""
     from jupyter_client import BlockingKernelClient
-    kernel = api(hub, token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
+    kernel = hub.api(token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
     conn = Path(f"/home/{user}/.local/share/jupyter/runtime/kernel-{kernel['id']}.json")
     deadline = time.monotonic() + 60
     while not conn.exists():
@@ -190,14 +189,14 @@ def main():
         clients, threads = [], []
         try:
             for user in users:
-                print(f"{user}: server ready in {start_server(hub, token, user):.1f} s", flush=True)
+                print(f"{user}: server ready in {hub.start_server(token, user):.1f} s", flush=True)
             clients = [kernel_client(hub, token, user) for user in users]
             threads = [threading.Thread(target=classmate, args=(c, cells, stop)) for c in clients[1:]]
             threads.append(threading.Thread(target=prober, args=(hub, health, stop)))
             for t in threads:
                 t.start()
             time.sleep(args.seconds)  # the calm phase: measured by the threads
-            group = Group(attacker, parse_bytes(limits["CLASSHUB_MEM_LIMIT"]), 0, 0)
+            group = student_limits.Group(attacker, student_limits.parse_bytes(limits["CLASSHUB_MEM_LIMIT"]), 0, 0)
             cells.phase = health.phase = "attack"
             watcher = threading.Thread(target=watch_attacker, args=(group, stop, seen))
             watcher.start()
@@ -208,7 +207,7 @@ def main():
             stop.set()
             for t in threads + [watcher]:
                 t.join()
-            alive = sum(1 for user in classmates if api(hub, token, "GET", f"/hub/api/users/{user}")["servers"]
+            alive = sum(1 for user in classmates if hub.api(token, "GET", f"/hub/api/users/{user}")["servers"]
                         .get("", {}).get("ready"))
         finally:
             stop.set()

@@ -15,7 +15,6 @@ fifty networks itself.
 import argparse
 import json
 import platform
-import sys
 import time
 from pathlib import Path
 

@@ -7,8 +7,10 @@ the students' environment (classhub/prepare.py, about two minutes the first time
 `classhub/start` under CLASSHUB_PREFIX and reused.
 
 classhub/ holds the hub's own scripts, not a package: importing this module puts that folder on sys.path,
-so that `prepare`, `safety` and `limits` import as the hub itself imports them.
+so that `prepare`, `safety` and `limits` import as the hub itself imports them (`limits` is re-exported here
+for the benchmarks, which import only installed packages).
 """
+import json
 import os
 import secrets
 import shutil
@@ -26,6 +28,7 @@ from pathlib import Path
 from .course import ROOT
 
 sys.path.insert(0, str(ROOT / "classhub"))
+import limits  # noqa: E402,F401 (classhub/limits.py: a cgroup per student)
 import prepare  # noqa: E402 (classhub/prepare.py)
 
 HUB_START_TIMEOUT = 120   # s: hub and proxy answering (about 5 s here)
@@ -188,6 +191,29 @@ class Hub:
         except OSError:
             return ""
 
+    def call(self, token, method, path, body=None, timeout=200):
+        """(HTTP status, decoded JSON body or None) of one REST call to the hub, as token's owner."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            raw = resp.read()
+            return resp.status, json.loads(raw) if raw else None
+
+    def api(self, token, method, path, body=None, timeout=200):
+        """The decoded JSON body (or None) of one REST call to the hub."""
+        return self.call(token, method, path, body, timeout)[1]
+
+    def start_server(self, token, user, timeout=300):
+        """Ask the hub to start user's server and poll until it is ready; seconds taken."""
+        t0 = time.monotonic()
+        self.api(token, "POST", f"/hub/api/users/{user}/server")
+        while time.monotonic() - t0 < timeout:
+            if self.api(token, "GET", f"/hub/api/users/{user}")["servers"].get("", {}).get("ready"):
+                return time.monotonic() - t0
+            time.sleep(0.5)
+        raise RuntimeError(f"{user}'s server not ready after {timeout} s")
+
 
 def assert_private(setup, intruder, submission):
     """As intruder (a real second student), list the inbound, read, overwrite and rename another's submission: all must fail."""
@@ -208,3 +234,11 @@ def submission_of(setup, student, lesson):
     found = sorted(p for p in setup.inbound.iterdir() if p.name.startswith(f"{student}+{lesson}+"))
     assert len(found) == 1, f"expected one submission of {student} in {setup.inbound}, found {found}"
     return found[0]
+
+
+def meminfo_gib(field):
+    """A /proc/meminfo field (MemTotal, MemAvailable) in GiB."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024 ** 2
+    raise RuntimeError(f"no {field} in /proc/meminfo")

@@ -1,7 +1,7 @@
 """Lesson 09: tanh's slope, ReLU and ReLU's slope."""
 import numpy as np
 
-from .base import Mistake, ref
+from .base import Mistake
 
 
 MISTAKES = {

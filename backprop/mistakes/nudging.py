@@ -1,6 +1,4 @@
 """Lessons 04-05: nudging a line, the sigmoid's slope, one layer's gradient and its weight change."""
-import numpy as np
-
 from .base import Mistake, ref, sig
 
 

@@ -59,7 +59,7 @@ def _problem(url, graded):
                 f"write the URL as {FORM} (`postgresql://` uses psycopg, which `make setup-dev` installs)")
     except ImportError as exc:
         return (f"the driver for {parsed.drivername!r} is not installed ({exc})",
-                f"use postgresql:// with psycopg (`make setup-dev` installs it), or install that driver")
+                "use postgresql:// with psycopg (`make setup-dev` installs it), or install that driver")
     try:
         with engine.connect() as conn:
             tables = inspect(conn).get_table_names()

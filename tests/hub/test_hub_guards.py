@@ -8,7 +8,6 @@
   fork bomb stops at the task limit, and the hub keeps answering; idle servers are stopped.
 """
 import http.cookiejar
-import json
 import os
 import re
 import secrets
@@ -137,33 +136,19 @@ def test_open_home_folders_are_made_private(setup):
 WAIT_FOR_SERVERS = ["--JupyterHub.slow_spawn_timeout=180", "--JupyterHub.slow_stop_timeout=120"]
 
 
-def _call(hub, token, method, path, body=None):
-    """(HTTP status, decoded JSON body or None) of one hub API call."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(hub.url + path, data=data, method=method,
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=200) as resp:
-        raw = resp.read()
-        return resp.status, json.loads(raw) if raw else None
-
-
-def _api(hub, token, method, path, body=None):
-    return _call(hub, token, method, path, body)[1]
-
-
 def _server(hub, token, user):
-    return _api(hub, token, "GET", f"/hub/api/users/{user}")["servers"].get("", {})
+    return hub.api(token, "GET", f"/hub/api/users/{user}")["servers"].get("", {})
 
 
 def _start_server(hub, token, user):
     """Start user's server; the hub (WAIT_FOR_SERVERS) answers 201 once it is ready."""
-    status, _ = _call(hub, token, "POST", f"/hub/api/users/{user}/server")
+    status, _ = hub.call(token, "POST", f"/hub/api/users/{user}/server")
     assert status == 201, f"{user}'s server was not ready when the hub answered ({status}):\n{hub.log_tail()}"
 
 
 def _stop_server(hub, token, user):
     """Stop user's server; the hub (WAIT_FOR_SERVERS) answers 204 once it and its post-stop hook are done."""
-    status, _ = _call(hub, token, "DELETE", f"/hub/api/users/{user}/server")
+    status, _ = hub.call(token, "DELETE", f"/hub/api/users/{user}/server")
     assert status == 204, f"{user}'s server had not stopped when the hub answered ({status}):\n{hub.log_tail()}"
 
 
@@ -182,7 +167,7 @@ def _exits_within(pid, seconds):
 def _kernel(hub, token, user):
     """A started kernel of user's server and a client connected to it (root reads its connection file)."""
     from jupyter_client import BlockingKernelClient
-    kernel = _api(hub, token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
+    kernel = hub.api(token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
     conn = Path(f"/home/{user}/.local/share/jupyter/runtime/kernel-{kernel['id']}.json")
     assert conn.exists(), "the server answered with a kernel but wrote no connection file"  # written before it answers
     client = BlockingKernelClient(connection_file=str(conn))
