@@ -195,8 +195,9 @@ def keep(course, url, dest):
 
 
 def _normal(text, course):
-    """text without what differs between two runs of the same class: the course's temp path, dates and times."""
-    text = text.replace(str(course), "COURSE")
+    """text without what differs between two runs of the same class: the course's temp path, where the code
+    lives (two commits compared from two checkouts), dates and times."""
+    text = text.replace(str(course), "COURSE").replace(str(ROOT), "CODE")
     return re.sub(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[A-Z]{3,4}|[+-]\d\d:?\d\d)?", "TIME", text)
 
 
