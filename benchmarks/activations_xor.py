@@ -57,11 +57,12 @@ def collect(settings, starts):
 
 
 def summary(settings, results):
-    """Per net and activation: solved count, median and quartile epochs of the solved runs, dead ReLU nodes."""
+    """Per net and activation: solved count, median and quartile epochs of the solved runs (epoch 1 is the first),
+    dead ReLU nodes."""
     rows = []
     for n_hidden, by_name in results.items():
         for name, record in by_name.items():
-            solved = np.array([e for e in record["solved_at"] if e is not None])
+            solved = np.array([e + 1 for e in record["solved_at"] if e is not None])  # counted from 1, as the lesson counts
             row = {"net": f"2-{n_hidden}-1", "hidden": name, "solved": len(solved), "runs": len(record["solved_at"]),
                    "median": float(np.median(solved)) if solved.size else None,
                    "q25": float(np.percentile(solved, 25)) if solved.size else None,

@@ -188,6 +188,24 @@ def test_graphs_cross_the_wall_as_plain_data_with_their_shared_nodes():
         assert isinstance(decode({"rule": forged}), Foreign), forged
 
 
+def test_a_graph_too_big_to_be_a_fixture_does_not_cross_the_wall():
+    """A chain longer than MAX_GRAPH_NODES (a student's code can grow the graph it was handed) comes back Foreign,
+    never matching, so the grader never walks it; one at the limit crosses whole."""
+    import json
+
+    from grader.wall.inside.plaindata import MAX_GRAPH_NODES, Foreign, decode, encode
+
+    def chain(n):
+        node = Value(1.0)
+        for _ in range(n - 1):
+            node = Value(node.data, (node,), "sigmoid")
+        return node
+    at_limit = decode(json.loads(json.dumps(encode(chain(MAX_GRAPH_NODES)))))
+    assert len(autograd.nodes_by_path(at_limit)) == MAX_GRAPH_NODES
+    over = decode(json.loads(json.dumps(encode(chain(MAX_GRAPH_NODES + 50)))))
+    assert isinstance(over, Foreign) and checks.compare(over, 1.0) is not None
+
+
 @pytest.fixture(scope="module")
 def out_of_kernel():
     """Grade one submission of lesson 11 the way `python -m grader grade` checks it outside the kernel."""

@@ -282,6 +282,20 @@ def test_an_answer_that_calls_the_reference_is_refused_and_named(style):
     assert ref.cost(t, g) == float(np.sum((t - g) ** 2)), "the reference works again after the check"
 
 
+def test_a_train_that_hands_its_loop_to_the_courses_run_epochs_is_refused():
+    """train's loop is the lesson: an answer that passes each example to reference.run_epochs is refused."""
+    import backprop.reference as r
+
+    def train(params, inputs, targets, lr, epochs, seed=0):
+        rng = np.random.default_rng(seed)
+        step = lambda p, x, t: (r.train_step(p, x, t, lr), r.cost(t, r.predict(p, x)))  # noqa: E731
+        return r.run_epochs(params, inputs, targets, epochs, step, rng.permutation)
+    args = FIXTURES["train"]
+    with pytest.raises(AssertionError, match="calls the course's own train"):
+        checks.check(train, *args, name="train", hidden=True)
+    assert r.run_epochs(*args[:3], 1, lambda p, x, t: (p, 0.0), range)[1] == [0.0], "run_epochs works again after"
+
+
 def test_functions_of_earlier_lessons_stay_allowed():
     def cost(targets, guesses):
         return float(np.sum(ref.output_error(targets, guesses) ** 2))

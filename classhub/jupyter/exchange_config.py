@@ -5,9 +5,11 @@ every server (jupyterhub_config.py); the exchange's folder modes are set by clas
 """
 import os
 
+from grader.course import COURSE_ID  # the grader package is in every role's environment (prepare.py)
+
 c = get_config()  # noqa: F821 (provided by traitlets)
 
-c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.course_id = COURSE_ID
 c.Exchange.root = os.environ.get("CLASSHUB_EXCHANGE", "/srv/nbgrader/exchange")
 # Submissions only their student and the instructors' group can open; collect takes only what each
 # student handed in, timed by the kernel; feedback is released one student at a time.

@@ -1,14 +1,18 @@
 """The Kubernetes values (classhub/z2jh-values.yaml), as far as they can be checked without a cluster:
 the students' image comes from the student edition, the proxy serves HTTPS, idle servers are culled."""
 import os
+import re
+import runpy
 import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
+from traitlets.config import Config
 
 from coursekit.course import ROOT
+from grader.course import COURSE_ID
 
 VALUES = ROOT / "classhub" / "z2jh-values.yaml"
 HIDDEN = ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "BEGIN MARK SCHEME")
@@ -84,3 +88,12 @@ def test_repo2docker_renders_the_class_image(tmp_path):
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "binder/requirements.txt" in log and "postBuild" in log, log[-3000:]
+
+
+def test_both_hubs_name_the_course_id_of_grader_course():
+    """The one-machine hub's exchange config takes the course id from grader/course.py; the Kubernetes values,
+    whose image has no grader package, spell it out, and must spell the same."""
+    config = Config()
+    runpy.run_path(str(ROOT / "classhub" / "jupyter" / "exchange_config.py"), init_globals={"get_config": lambda: config})
+    assert config.CourseDirectory.course_id == COURSE_ID
+    assert re.findall(r'course_id = "([^"]+)"', VALUES.read_text()) == [COURSE_ID]

@@ -14,6 +14,8 @@ import types
 
 import numpy as np
 
+MAX_GRAPH_NODES = 2000  # lesson 11's graphs have tens of nodes; a bigger one (built to weigh on the grader) is Foreign
+
 
 def encode(value):
     """Plain JSON for numbers, strings, arrays, tuples, lists, dicts, None; anything else becomes {'obj': type}."""
@@ -46,8 +48,9 @@ def encode(value):
     return {"obj": kind.__name__}
 
 
-def _encode_graph(root, value_type, limit=10000):
-    """A graph of Values as plain data: {"graph": [[id, data, grad, op, [parent ids]], ...], "root": id}."""
+def _encode_graph(root, value_type, limit=MAX_GRAPH_NODES + 1):
+    """A graph of Values as plain data: {"graph": [[id, data, grad, op, [parent ids]], ...], "root": id}
+    (at most `limit` nodes: one over MAX_GRAPH_NODES is enough for the other side to refuse it)."""
     nodes, seen, stack = [], set(), [root]
     while stack and len(nodes) < limit:
         node = stack.pop()
@@ -63,8 +66,11 @@ def _encode_graph(root, value_type, limit=10000):
 
 
 def _decode_graph(data):
-    """The Values _encode_graph described, rebuilt (each with its old id as wire_id); returns the root."""
+    """The Values _encode_graph described, rebuilt (each with its old id as wire_id); returns the root.
+    A graph of more than MAX_GRAPH_NODES nodes is not rebuilt: what the checks walk stays small."""
     from backprop.autograd import Value
+    if len(data["graph"]) > MAX_GRAPH_NODES:
+        return Foreign(f"graph of more than {MAX_GRAPH_NODES} Values")
     built = {}
     for wire_id, node_data, grad, op, _ in data["graph"]:
         node = Value(0.0)
