@@ -85,10 +85,15 @@ def record(nb, key, value):
     nb.metadata.setdefault(METADATA, {})[key] = value
 
 
+def record_more(nb, key, items):
+    """Add items to the list kept under nb.metadata[METADATA][key] (flags, kernel stops: several steps add)."""
+    nb.metadata.setdefault(METADATA, {}).setdefault(key, []).extend(items)
+
+
 def record_stop(nb, cell, stop):
     """Note that the kernel stopped in a cell: stop is a key of STOP_LABELS."""
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
-    nb.metadata.setdefault(METADATA, {}).setdefault("kernel", []).append({"cell": grade_id, "stop": stop})
+    record_more(nb, "kernel", [{"cell": grade_id, "stop": stop}])
 
 
 def announce(resources):
@@ -140,8 +145,8 @@ class GuardedExecute(Execute):
             tags = cell.metadata.get("tags", [])
             if self.skip_cells_with_tag in tags:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
-                nb.metadata.setdefault(METADATA, {}).setdefault("flags", []).append(
-                    f"{grade_id}: tagged {self.skip_cells_with_tag!r} by the submission (ignored: the cell was run)")
+                record_more(nb, "flags", [
+                    f"{grade_id}: tagged {self.skip_cells_with_tag!r} by the submission (ignored: the cell was run)"])
                 cell.metadata["tags"] = tags = [t for t in tags if t != self.skip_cells_with_tag]
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in demos and cell.source == demos[grade_id]:
@@ -285,7 +290,7 @@ class OutOfKernelCheck(NbGraderPreprocessor):
         record(nb, "in_kernel", kernel)
         record(nb, "mistakes", labels)
         record(nb, "notes", notes)
-        nb.metadata[METADATA].setdefault("flags", []).extend(flags)
+        record_more(nb, "flags", flags)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -297,7 +302,7 @@ class ScanFlags(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         flags = scan.scan_notebook(out_of_kernel.student_cells(nb, strip=False))
-        nb.metadata.setdefault(METADATA, {}).setdefault("flags", []).extend(flags)
+        record_more(nb, "flags", flags)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
