@@ -9,8 +9,18 @@ from .. import reference
 
 
 def own_copy(fn):
-    """A copy of a course function that checks.reference_forbidden does not reach."""
-    copy_ = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    """A copy of a course function that checks.reference_forbidden does not reach, nor the functions of its
+    module it calls by name (reference.train's loop, run_epochs, may be refused while train is checked)."""
+    namespace = dict(fn.__globals__)
+    for name, value in fn.__globals__.items():
+        if type(value) is types.FunctionType and value.__globals__ is fn.__globals__:
+            namespace[name] = _copy(value, namespace)
+    return _copy(fn, namespace)
+
+
+def _copy(fn, namespace):
+    """A function running fn's code, its global names looked up in namespace."""
+    copy_ = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__, fn.__closure__)
     copy_.__kwdefaults__, copy_.__doc__ = fn.__kwdefaults__, fn.__doc__
     return copy_
 
