@@ -53,6 +53,27 @@ def test_explorer_builds_and_redraws_when_a_control_moves(name, mine, draws):
     assert len(draws) == before + 1 and draws[-1] >= 1, "moving a control did not redraw"
 
 
+@pytest.mark.parametrize("name", sorted(n for n, (_, graded) in EXPLORERS.items() if graded))
+def test_the_right_answer_is_shown_as_what_the_function_says(name, rendered):
+    """With the right function as `mine=`, the picture says what it returns (feedforward's two arrays too), no error."""
+    args, graded = EXPLORERS[name]
+    getattr(widgets, name)(*args, mine=getattr(ref, graded))
+    texts = [t.get_text() for fig in rendered for t in fig.findobj(matplotlib.text.Text)]
+    assert any("your function says: " in t for t in texts), texts
+    assert not any("raised" in t for t in texts), texts
+
+
+def test_a_long_error_is_wrapped_to_fit_under_the_picture():
+    """A student's error with a long message becomes lines of at most NOTE_WIDTH characters."""
+    from backprop.widgets import controls
+
+    def mine(*args):
+        raise ValueError("setting an array element with a sequence. " * 4)
+    note = controls.yours(mine, 1.0)
+    assert note.startswith("your function raised ValueError") and "\n" in note
+    assert max(map(len, note.splitlines())) <= controls.NOTE_WIDTH
+
+
 def test_a_drawing_that_fails_leaves_no_figure_behind():
     """An explorer whose drawing raises half-way shows the error and closes the figure it made."""
     plt.close("all")

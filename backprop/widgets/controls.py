@@ -5,6 +5,7 @@ its answer beside the reference, and a student's bug (or a stub) never breaks th
 """
 import contextlib
 import io
+import textwrap
 import threading
 import traceback
 
@@ -18,6 +19,7 @@ from ..pictures import alt as alt_pictures
 # One drawing at a time: ipykernel 7 may handle a widget's message while another is being handled, and
 # pyplot's figures are shared (a figure closed by one drawing while another draws loses its canvas).
 DRAWING = threading.Lock()
+NOTE_WIDTH = 80  # characters per line of a note under a picture (a long error would shrink the whole figure)
 
 
 def slider(description, value, low, high, step=0.01):
@@ -93,8 +95,15 @@ def run_student(who, compute):
 
 
 def yours(mine, *args):
-    """A line comparing the student's function with the reference, or '' when there is none."""
+    """What the student's function says for args, wrapped to fit under a picture ('' when there is none)."""
     if mine is None:
         return ""
-    said, problem = run_student("your function", lambda: np.round(mine(*args), 4).tolist())
-    return problem or f"your function says: {said}"
+    said, problem = run_student("your function", lambda: _rounded(mine(*args)))
+    return textwrap.fill(problem or f"your function says: {said}", NOTE_WIDTH)
+
+
+def _rounded(value):
+    """value (a number, an array, or a tuple of them such as feedforward's (h, o)) to 4 places, as lists."""
+    if isinstance(value, tuple):
+        return tuple(_rounded(v) for v in value)
+    return np.round(value, 4).tolist()
