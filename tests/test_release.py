@@ -49,6 +49,35 @@ def test_notebooks_are_committed_without_outputs(path):
     assert "widgets" not in nb["metadata"]
 
 
+CODE_WIDTH = 100  # characters of a code line shown whole at 1280 px (about 105 show; the browser test measures)
+
+
+def seen_code_lines(nb):
+    """Every code line a student sees, in the finished notebook (solutions included, hidden tests left out)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            hidden = False
+            for line in cell.source.splitlines():
+                hidden = hidden or "### BEGIN HIDDEN TESTS" in line
+                if not hidden:
+                    yield line
+                hidden = hidden and "### END HIDDEN TESTS" not in line
+
+
+@pytest.mark.parametrize("lesson", lessons())
+def test_every_code_line_a_student_sees_fits_its_cell(lesson):
+    """No code line of a lesson (its solutions too) is cut off at 1280 px: at most CODE_WIDTH characters."""
+    long = [line for line in seen_code_lines(read("solutions", lesson)) if len(line) > CODE_WIDTH]
+    assert not long, f"{len(long)} code lines over {CODE_WIDTH} characters:\n" + "\n".join(long)
+
+
+def test_the_width_rule_leaves_out_hidden_tests_only():
+    """seen_code_lines keeps lines before, after and between hidden blocks, and drops what they hold."""
+    cell = nbformat.v4.new_code_cell("a\n### BEGIN HIDDEN TESTS\nb\n### END HIDDEN TESTS\nc")
+    prose = nbformat.v4.new_markdown_cell("d")
+    assert list(seen_code_lines(nbformat.v4.new_notebook(cells=[cell, prose]))) == ["a", "c"]
+
+
 # Answer cells that define a value instead of a function: grade_id -> the lesson folder it belongs to.
 VALUE_ANSWERS = {"settings": "10_digits"}   # lesson 10: settings = dict(hidden=..., lr=..., epochs=..., seed=...)
 

@@ -235,6 +235,21 @@ class NotebookPage:
           return found;
         })()""")
 
+    def cut_code_lines(self):
+        """Code lines wider than their cell's editor, which JupyterLab cuts off (the rest scrolls sideways):
+        [(cell index, the line)]."""
+        self.cells()
+        return self.js("""(() => {
+          const found = [];
+          for (const scroller of document.querySelectorAll('[data-bp-cell] .jp-InputArea .cm-scroller')) {
+            if (scroller.offsetParent === null || scroller.scrollWidth <= scroller.clientWidth + 1) continue;
+            const cell = Number(scroller.closest('[data-bp-cell]').dataset.bpCell);
+            const lines = [...scroller.querySelectorAll('.cm-line')].map(l => l.textContent);
+            found.push([cell, lines.reduce((a, b) => (b.length > a.length ? b : a), '')]);
+          }
+          return found;
+        })()""")
+
     def accessibility_findings(self, impacts=("serious", "critical")):
         """axe-core's findings (WCAG 2 A and AA) of these impacts in what the course renders: every cell's
         rendered markdown and outputs (pictures, printed text, widgets). JupyterLab's own chrome (menus,

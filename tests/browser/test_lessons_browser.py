@@ -96,6 +96,8 @@ def check_lesson(lesson, variant, lab, page, artifacts):
     assert not findings, f"axe-core: serious or critical findings in what {lesson} renders: {findings}"
     wrapped = nb.wrapped_lines()
     assert not wrapped, f"printed lines wider than the output area at 1280 px (they wrap): {wrapped}"
+    cut = nb.cut_code_lines()
+    assert not cut, f"code lines wider than their cell at 1280 px (cut off, they scroll sideways): {cut}"
     lab.timings.append((f"{lesson} {variant}", timing))
     print(f"{lesson} {variant}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timing.items())
           + f"; moved: {'; '.join(moved)}")
@@ -104,13 +106,14 @@ def check_lesson(lesson, variant, lab, page, artifacts):
 
 
 def test_the_page_checks_find_a_wrapped_line_and_a_cut_button(lab, page):
-    """The checks every lesson passes can fail: a printed line wider than the output area, and a toggle
-    button too narrow for its name, in a made-up notebook."""
+    """The checks every lesson passes can fail: a printed line wider than the output area, a toggle
+    button too narrow for its name and a code line wider than its cell, in a made-up notebook."""
     folder = lab.root / "checks-can-fail"
     folder.mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("print('short line')\nprint('trained ' + ' '.join(f'{i}/30 {i * 0.0123:.4f}' for i in range(30)))"),
-        nbformat.v4.new_code_cell("import ipywidgets as w\nw.ToggleButtons(options=['dropped denominators, spelled out'])")],
+        nbformat.v4.new_code_cell("import ipywidgets as w\nw.ToggleButtons(options=['dropped denominators, spelled out'])"),
+        nbformat.v4.new_code_cell("x = 1\ny = 2  # " + "a comment far too long for the cell " * 4)],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbformat.write(nb, folder / "checks.ipynb")
     notebook = NotebookPage(page, lab)
@@ -119,3 +122,4 @@ def test_the_page_checks_find_a_wrapped_line_and_a_cut_button(lab, page):
     wrapped = notebook.wrapped_lines()
     assert [cell for cell, _ in wrapped] == [0] and wrapped[0][1].startswith("trained 0/30"), wrapped
     assert any("widget-toggle-button" in what for _, what, *_ in notebook.overflowing())
+    assert notebook.cut_code_lines() == [[2, "y = 2  # " + "a comment far too long for the cell " * 4]]
